@@ -1,0 +1,5 @@
+package livykernel.kernel;
+
+/** One execute request as the executor sees it. */
+public record Cell(String code, int executionCount, boolean silent, boolean storeHistory) {
+}

@@ -1,0 +1,25 @@
+package livykernel.kernel;
+
+import java.util.Map;
+
+/**
+ * Where a running cell publishes what the user sees. Every message goes out on iopub
+ * with the cell's execute_request as parent. Safe to call from any thread.
+ */
+public interface CellOutput {
+
+    /** A {@code stream} message; {@code name} is "stdout" or "stderr". */
+    void stream(String name, String text);
+
+    /** A {@code display_data} message; {@code displayId} may be null. */
+    void display(Map<String, Object> data, Map<String, Object> metadata, String displayId);
+
+    /** An {@code update_display_data} message for an earlier display with the same id. */
+    void updateDisplay(Map<String, Object> data, Map<String, Object> metadata, String displayId);
+
+    /** An {@code execute_result} message carrying the cell's execution count. */
+    void executeResult(Map<String, Object> data, Map<String, Object> metadata);
+
+    /** A {@code clear_output} message. */
+    void clearOutput(boolean wait);
+}
