@@ -1,0 +1,223 @@
+package livykernel.config;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Builds {@link KernelConfig}: built-in defaults, then {@code ~/.sparkmagic/config.json}
+ * (so sparkmagic users change nothing), then the kernel's own file, then environment variables.
+ * A broken file is reported in {@link KernelConfig#configProblems()} and skipped, never fatal.
+ */
+public final class ConfigLoader {
+
+    private final ObjectMapper json = new ObjectMapper();
+    private final Map<String, String> env;
+    private final Path home;
+
+    public ConfigLoader(Map<String, String> env, Path home) {
+        this.env = env;
+        this.home = home;
+    }
+
+    public static KernelConfig fromEnvironment() {
+        return new ConfigLoader(System.getenv(), Path.of(System.getProperty("user.home"))).load();
+    }
+
+    public KernelConfig load() {
+        List<String> problems = new ArrayList<>();
+        ObjectNode merged = json.createObjectNode();
+        sparkmagicFile().ifPresent(p -> overlay(merged, p, problems));
+        ownFile().ifPresent(p -> overlay(merged, p, problems));
+
+        JsonNode creds = merged.path("kernel_python_credentials");
+        String url = text(creds, "url");
+        String username = text(creds, "username");
+        String password = text(creds, "password");
+        String b64 = text(creds, "base64_password");
+        if (b64 != null && !b64.isEmpty()) {
+            try {
+                password = new String(Base64.getDecoder().decode(b64), StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException e) {
+                problems.add("kernel_python_credentials.base64_password is not valid base64; it was ignored.");
+            }
+        }
+        String auth = text(creds, "auth");
+
+        // LIVY_URL wins over files; no URL anywhere (or "local") selects the embedded endpoint.
+        String envUrl = env.get("LIVY_URL");
+        if (envUrl != null && !envUrl.isBlank()) {
+            url = envUrl.trim();
+        }
+        if (env.containsKey("LIVY_USERNAME")) username = env.get("LIVY_USERNAME");
+        if (env.containsKey("LIVY_PASSWORD")) password = env.get("LIVY_PASSWORD");
+        if (env.containsKey("LIVY_AUTH")) auth = env.get("LIVY_AUTH");
+        if (url == null || url.isBlank() || url.equalsIgnoreCase("local")) {
+            url = null;
+        } else {
+            url = url.replaceAll("/+$", "");
+        }
+        if (auth == null || auth.isBlank()) {
+            auth = (isBlank(username) && isBlank(password)) ? "None" : "Basic_Access";
+        }
+
+        Map<String, Object> sessionConfigs = deepMerge(
+                toMap(merged.path("session_configs_defaults"), problems, "session_configs_defaults"),
+                toMap(merged.path("session_configs"), problems, "session_configs"));
+        Map<String, String> headers = new LinkedHashMap<>();
+        merged.path("custom_headers").fields().forEachRemaining(e -> headers.put(e.getKey(), e.getValue().asText()));
+
+        int heartbeat = intValue(merged, "livy_server_heartbeat_timeout_seconds", 60, problems);
+        int startup = intValue(merged, "livy_session_startup_timeout_seconds", 180, problems);
+        if (env.containsKey("LIVY_SESSION_STARTUP_TIMEOUT")) {
+            startup = parseInt(env.get("LIVY_SESSION_STARTUP_TIMEOUT"), startup, problems, "LIVY_SESSION_STARTUP_TIMEOUT");
+        }
+        int connect = intValue(merged, "http_connect_timeout_seconds", 10, problems);
+        int read = intValue(merged, "http_read_timeout_seconds", 60, problems);
+        boolean ignoreSsl = merged.path("ignore_ssl_errors").asBoolean(false);
+
+        String python = firstNonBlank(env.get("LIVY_KERNEL_PYTHON"), text(merged, "local_python"), env.get("PYSPARK_PYTHON"));
+
+        return new KernelConfig(url, auth, emptyToNull(username), emptyToNull(password), sessionConfigs, headers,
+                heartbeat, Duration.ofSeconds(startup), Duration.ofSeconds(connect), Duration.ofSeconds(read),
+                ignoreSsl, python, problems);
+    }
+
+    private java.util.Optional<Path> sparkmagicFile() {
+        String dir = env.getOrDefault("SPARKMAGIC_CONF_DIR", home.resolve(".sparkmagic").toString());
+        String name = env.getOrDefault("SPARKMAGIC_CONF_FILE", "config.json");
+        return existing(Path.of(dir.replaceFirst("^~", home.toString())).resolve(name));
+    }
+
+    private java.util.Optional<Path> ownFile() {
+        String explicit = env.get("LIVY_KERNEL_CONFIG");
+        if (explicit != null && !explicit.isBlank()) {
+            return java.util.Optional.of(Path.of(explicit));
+        }
+        return existing(home.resolve(".livy-kernel").resolve("config.json"));
+    }
+
+    private static java.util.Optional<Path> existing(Path p) {
+        return Files.isRegularFile(p) ? java.util.Optional.of(p) : java.util.Optional.empty();
+    }
+
+    /** Top-level keys replace earlier ones, as in sparkmagic; credentials merge field by field. */
+    private void overlay(ObjectNode target, Path file, List<String> problems) {
+        String content;
+        try {
+            content = Files.readString(file);
+        } catch (IOException e) {
+            problems.add("Could not read config file " + file + ": " + e.getMessage() + ". It was ignored.");
+            return;
+        }
+        if (content.isBlank()) {
+            return;
+        }
+        JsonNode node;
+        try {
+            node = json.readTree(content);
+        } catch (JsonProcessingException e) {
+            problems.add("Config file " + file + " is not valid JSON (line " + e.getLocation().getLineNr()
+                    + ", column " + e.getLocation().getColumnNr() + ": " + e.getOriginalMessage()
+                    + "). It was ignored; fix it and restart the kernel.");
+            return;
+        }
+        if (!node.isObject()) {
+            problems.add("Config file " + file + " must hold a JSON object. It was ignored.");
+            return;
+        }
+        Iterator<Map.Entry<String, JsonNode>> it = node.fields();
+        while (it.hasNext()) {
+            Map.Entry<String, JsonNode> e = it.next();
+            if (e.getKey().equals("kernel_python_credentials") && e.getValue().isObject()
+                    && target.path("kernel_python_credentials").isObject()) {
+                ((ObjectNode) target.get("kernel_python_credentials")).setAll((ObjectNode) e.getValue());
+            } else {
+                target.set(e.getKey(), e.getValue());
+            }
+        }
+    }
+
+    private Map<String, Object> toMap(JsonNode node, List<String> problems, String key) {
+        if (node.isMissingNode() || node.isNull()) {
+            return Map.of();
+        }
+        if (!node.isObject()) {
+            problems.add(key + " must be a JSON object; it was ignored.");
+            return Map.of();
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> m = json.convertValue(node, LinkedHashMap.class);
+        return m;
+    }
+
+    /** Merges {@code top} over {@code base}; nested objects (like "conf") merge key by key. */
+    @SuppressWarnings("unchecked")
+    public static Map<String, Object> deepMerge(Map<String, Object> base, Map<String, Object> top) {
+        Map<String, Object> out = new LinkedHashMap<>(base);
+        top.forEach((k, v) -> {
+            Object old = out.get(k);
+            if (old instanceof Map && v instanceof Map) {
+                out.put(k, deepMerge((Map<String, Object>) old, (Map<String, Object>) v));
+            } else {
+                out.put(k, v);
+            }
+        });
+        return out;
+    }
+
+    private int intValue(JsonNode root, String key, int dflt, List<String> problems) {
+        JsonNode n = root.path(key);
+        if (n.isMissingNode() || n.isNull()) {
+            return dflt;
+        }
+        if (n.canConvertToInt()) {
+            return n.asInt();
+        }
+        return parseInt(n.asText(), dflt, problems, key);
+    }
+
+    private static int parseInt(String s, int dflt, List<String> problems, String key) {
+        try {
+            return (int) Double.parseDouble(s.trim());
+        } catch (NumberFormatException e) {
+            problems.add(key + " must be a number of seconds, not '" + s + "'; using " + dflt + ".");
+            return dflt;
+        }
+    }
+
+    private static String text(JsonNode n, String key) {
+        JsonNode v = n.path(key);
+        return v.isValueNode() && !v.isNull() ? v.asText() : null;
+    }
+
+    private static boolean isBlank(String s) {
+        return s == null || s.isBlank();
+    }
+
+    private static String emptyToNull(String s) {
+        return isBlank(s) ? null : s;
+    }
+
+    private static String firstNonBlank(String... values) {
+        for (String v : values) {
+            if (!isBlank(v)) {
+                return v;
+            }
+        }
+        return null;
+    }
+}

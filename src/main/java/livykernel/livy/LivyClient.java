@@ -1,0 +1,177 @@
+package livykernel.livy;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import okhttp3.Credentials;
+import okhttp3.HttpUrl;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+import okhttp3.ResponseBody;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.ConnectException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Typed calls to Livy's REST API for interactive sessions. Every call has timeouts; failures
+ * become {@link LivyException} with a sentence fit for the user.
+ */
+public final class LivyClient {
+
+    private static final MediaType JSON_TYPE = MediaType.get("application/json; charset=utf-8");
+
+    private final HttpUrl base;
+    private final OkHttpClient http;
+    private final ObjectMapper json = new ObjectMapper()
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+    /** Connection settings for one Livy endpoint. */
+    public record Settings(String url, String username, String password, Map<String, String> headers,
+                           Duration connectTimeout, Duration readTimeout, List<Long> retryBackoffMillis) {
+        public Settings {
+            headers = headers == null ? Map.of() : Map.copyOf(headers);
+            retryBackoffMillis = retryBackoffMillis == null ? List.of(200L, 500L, 1000L, 2000L) : List.copyOf(retryBackoffMillis);
+        }
+    }
+
+    public LivyClient(Settings settings) {
+        HttpUrl parsed = HttpUrl.parse(settings.url());
+        if (parsed == null) {
+            throw new IllegalArgumentException("'" + settings.url() + "' is not an http(s) URL for Livy");
+        }
+        this.base = parsed;
+        Map<String, String> headers = new LinkedHashMap<>();
+        // Livy's CSRF filter rejects POST/DELETE without it; any value is accepted.
+        headers.put("X-Requested-By", "livy-kernel");
+        headers.putAll(settings.headers());
+        if (settings.username() != null && settings.password() != null) {
+            headers.put("Authorization", Credentials.basic(settings.username(), settings.password()));
+        }
+        Map<String, String> fixed = Map.copyOf(headers);
+        this.http = new OkHttpClient.Builder()
+                .connectTimeout(settings.connectTimeout())
+                .readTimeout(settings.readTimeout())
+                .writeTimeout(settings.readTimeout())
+                .retryOnConnectionFailure(false)
+                .addInterceptor(chain -> {
+                    Request.Builder b = chain.request().newBuilder();
+                    fixed.forEach(b::header);
+                    return chain.proceed(b.build());
+                })
+                .addInterceptor(new RetryInterceptor(settings.retryBackoffMillis()))
+                .build();
+    }
+
+    public String url() {
+        return base.toString().replaceAll("/$", "");
+    }
+
+    public Session createSession(Map<String, Object> body) {
+        return call(post(url("sessions"), body), Session.class);
+    }
+
+    public Session getSession(int id) {
+        return call(get(url("sessions", id)), Session.class);
+    }
+
+    public SessionList listSessions(int from, int size) {
+        HttpUrl u = url("sessions").newBuilder().addQueryParameter("from", String.valueOf(from))
+                .addQueryParameter("size", String.valueOf(size)).build();
+        return call(get(u), SessionList.class);
+    }
+
+    public void deleteSession(int id) {
+        call(new Request.Builder().url(url("sessions", id)).delete().build(), null);
+    }
+
+    /** Records activity on the session, which (unlike a GET) resets Livy's idle timeout. */
+    public Session connect(int id) {
+        return call(post(url("sessions", id, "connect"), Map.of()), Session.class);
+    }
+
+    /** {@code from} may be null for "the last {@code size} lines"; a negative size means all. */
+    public SessionLog getLog(int id, Integer from, int size) {
+        HttpUrl.Builder b = url("sessions", id, "log").newBuilder().addQueryParameter("size", String.valueOf(size));
+        if (from != null) {
+            b.addQueryParameter("from", String.valueOf(from));
+        }
+        return call(get(b.build()), SessionLog.class);
+    }
+
+    public Statement submitStatement(int sessionId, String code, String kind) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("code", code);
+        if (kind != null) {
+            body.put("kind", kind);
+        }
+        return call(post(url("sessions", sessionId, "statements"), body), Statement.class);
+    }
+
+    public Statement getStatement(int sessionId, int statementId) {
+        return call(get(url("sessions", sessionId, "statements", statementId)), Statement.class);
+    }
+
+    public void cancelStatement(int sessionId, int statementId) {
+        call(post(url("sessions", sessionId, "statements", statementId, "cancel"), Map.of()), null);
+    }
+
+    private HttpUrl url(Object... segments) {
+        HttpUrl.Builder b = base.newBuilder();
+        for (Object s : segments) {
+            b.addPathSegment(String.valueOf(s));
+        }
+        return b.build();
+    }
+
+    private Request get(HttpUrl u) {
+        return new Request.Builder().url(u).get().build();
+    }
+
+    private Request post(HttpUrl u, Object body) {
+        try {
+            return new Request.Builder().url(u).post(RequestBody.create(json.writeValueAsBytes(body), JSON_TYPE)).build();
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("cannot encode request body", e);
+        }
+    }
+
+    private <T> T call(Request request, Class<T> type) {
+        String what = request.method() + " " + request.url().encodedPath();
+        try (Response response = http.newCall(request).execute()) {
+            ResponseBody body = response.body();
+            String text = body == null ? "" : body.string();
+            if (!response.isSuccessful()) {
+                throw new LivyException(response.code(),
+                        ErrorBodies.describe(response.code(), text, response.header("Content-Type")));
+            }
+            if (type == null) {
+                return null;
+            }
+            try {
+                return json.readValue(text, type);
+            } catch (JsonProcessingException e) {
+                throw new LivyException(response.code(), "Livy's answer to " + what + " was not the JSON expected ("
+                        + e.getOriginalMessage() + ").");
+            }
+        } catch (SocketTimeoutException e) {
+            throw new LivyException("Livy at " + url() + " did not answer " + what + " in time (" + e.getMessage() + ").", e);
+        } catch (InterruptedIOException e) {
+            throw new LivyException("The request " + what + " to Livy was interrupted.", e);
+        } catch (ConnectException | UnknownHostException e) {
+            throw new LivyException("Cannot reach Livy at " + url() + " (" + e.getMessage()
+                    + "). Check that Livy is running and LIVY_URL is right.", e);
+        } catch (IOException e) {
+            throw new LivyException("The connection to Livy at " + url() + " failed during " + what + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,205 @@
+package livykernel.session;
+
+import livykernel.display.OutputMapper;
+import livykernel.kernel.Cell;
+import livykernel.kernel.CellExecutor;
+import livykernel.kernel.CellOutput;
+import livykernel.kernel.CellResult;
+import livykernel.livy.LivyClient;
+import livykernel.livy.LivyException;
+import livykernel.livy.PollingPolicy;
+import livykernel.livy.Session;
+import livykernel.livy.Statement;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs a cell as one statement of the kernel's Livy session: submit, poll adaptively, map the
+ * output. Interrupt cancels the statement (never the session).
+ */
+public final class LivyCellExecutor implements CellExecutor {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LivyCellExecutor.class);
+    /** How long a cancelled statement may stay "cancelling" before the cell gives up waiting. */
+    private static final long CANCEL_WAIT_MILLIS = 10_000;
+    /** POST /connect this often during a long statement: GET polls do not reset Livy's idle timer. */
+    private static final long KEEPALIVE_MILLIS = 60_000;
+
+    private final SessionManager sessions;
+    private final PollingPolicy polling;
+    private final OutputMapper outputs;
+    private final ExecutorService background;
+    private final List<String> startupNotices;
+
+    private volatile boolean interruptRequested;
+    private volatile Running running;
+    private boolean noticesShown;
+
+    private record Running(int sessionId, int statementId) {
+    }
+
+    public LivyCellExecutor(SessionManager sessions, PollingPolicy polling, OutputMapper outputs,
+                            ExecutorService background, List<String> startupNotices) {
+        this.sessions = sessions;
+        this.polling = polling;
+        this.outputs = outputs;
+        this.background = background;
+        this.startupNotices = List.copyOf(startupNotices);
+    }
+
+    @Override
+    public CellResult execute(Cell cell, CellOutput out) throws InterruptedException {
+        interruptRequested = false;
+        if (!noticesShown && !startupNotices.isEmpty()) {
+            noticesShown = true;
+            out.stream("stderr", String.join("\n", startupNotices) + "\n");
+        }
+        if (cell.code().isBlank()) {
+            return CellResult.success();
+        }
+        Session session;
+        try {
+            session = sessions.ensureSession(out, () -> interruptRequested);
+        } catch (SessionStartException e) {
+            return CellResult.error("SessionError", e.getMessage(), List.of());
+        } catch (InterruptedException e) {
+            return interrupted("The Spark session was still starting; it keeps starting in the background.");
+        }
+        if (interruptRequested) {
+            return interrupted("The cell was not run.");
+        }
+        LivyClient client = sessions.client();
+        Statement statement;
+        try {
+            statement = client.submitStatement(session.id(), cell.code(), null);
+        } catch (LivyException e) {
+            return failure(session, e, "Could not submit the cell to Livy");
+        }
+        running = new Running(session.id(), statement.id());
+        try {
+            if (interruptRequested) {
+                requestCancel();
+            }
+            return await(client, session, statement, out);
+        } finally {
+            running = null;
+        }
+    }
+
+    private CellResult await(LivyClient client, Session session, Statement statement, CellOutput out)
+            throws InterruptedException {
+        long start = System.nanoTime();
+        long lastKeepAlive = start;
+        long cancelSeenAt = 0;
+        Statement current = statement;
+        while (!current.isFinished()) {
+            long elapsed = (System.nanoTime() - start) / 1_000_000;
+            Thread.sleep(polling.nextDelayMillis(elapsed));
+            try {
+                current = client.getStatement(session.id(), statement.id());
+            } catch (LivyException e) {
+                return failure(session, e, "Lost track of the running cell");
+            }
+            if (interruptRequested && cancelSeenAt == 0) {
+                cancelSeenAt = System.nanoTime();
+            }
+            if (cancelSeenAt != 0 && !current.isFinished()
+                    && (System.nanoTime() - cancelSeenAt) / 1_000_000 > CANCEL_WAIT_MILLIS) {
+                return interrupted("Livy is still cancelling the statement (driver-side Python code cannot always be "
+                        + "stopped); later cells wait until it ends.");
+            }
+            if ((System.nanoTime() - lastKeepAlive) / 1_000_000 > KEEPALIVE_MILLIS) {
+                lastKeepAlive = System.nanoTime();
+                keepAlive(client, session.id());
+            }
+        }
+        if ("cancelled".equals(current.state())) {
+            return interrupted("The statement was cancelled; the Spark session is still usable.");
+        }
+        CellResult result = outputs.publish(current.output(), out);
+        if (!result.ok() && "Error".equals(result.ename()) && result.evalue().startsWith("Interpreter died")) {
+            checkSessionAlive(client, session);
+        }
+        return result;
+    }
+
+    private void keepAlive(LivyClient client, int sessionId) {
+        background.submit(() -> {
+            try {
+                client.connect(sessionId);
+            } catch (LivyException e) {
+                LOG.debug("keep-alive for session {} failed: {}", sessionId, e.getMessage());
+            }
+        });
+    }
+
+    private void checkSessionAlive(LivyClient client, Session session) {
+        try {
+            Session now = client.getSession(session.id());
+            if (now.isFinished() || "error".equals(now.state())) {
+                sessions.forget();
+            }
+        } catch (LivyException e) {
+            if (e.isNotFound()) {
+                sessions.forget();
+            }
+        }
+    }
+
+    /** Turns a Livy failure during a cell into an error; a vanished session is forgotten so the next cell starts one. */
+    private CellResult failure(Session session, LivyException e, String what) {
+        if (e.isNotFound() || e.isSessionNotUsable()) {
+            sessions.forget();
+            return CellResult.error("SessionLost", "The Spark session " + session.id()
+                    + " is gone (Livy may have reaped it after its idle timeout, or it died): " + e.getMessage()
+                    + " Its variables are lost; the next cell starts a new session.", List.of());
+        }
+        return CellResult.error("LivyError", what + ": " + e.getMessage(), List.of());
+    }
+
+    private static CellResult interrupted(String detail) {
+        return CellResult.error("KeyboardInterrupt", "Interrupted by user. " + detail, List.of("KeyboardInterrupt: " + detail));
+    }
+
+    @Override
+    public void interrupt() {
+        interruptRequested = true;
+        requestCancel();
+    }
+
+    private void requestCancel() {
+        Running r = running;
+        if (r == null) {
+            return;
+        }
+        background.submit(() -> {
+            try {
+                // Never /sessions/{id}/interrupt: on Livy that stops the whole session.
+                sessions.client().cancelStatement(r.sessionId(), r.statementId());
+                LOG.info("cancel requested for statement {} of session {}", r.statementId(), r.sessionId());
+            } catch (LivyException e) {
+                LOG.warn("cancel of statement {} failed: {}", r.statementId(), e.getMessage());
+            }
+        });
+    }
+
+    @Override
+    public void shutdown(boolean restart) {
+        interruptRequested = true;
+        sessions.delete();
+    }
+
+    /** Waits briefly for background calls (cancel, keep-alive) to finish; used at exit. */
+    public void close() {
+        background.shutdown();
+        try {
+            background.awaitTermination(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,110 @@
+package livykernel.config;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+class ConfigLoaderTest {
+
+    @TempDir
+    Path home;
+
+    private KernelConfig load(Map<String, String> env) {
+        return new ConfigLoader(env, home).load();
+    }
+
+    private void sparkmagic(String json) throws IOException {
+        Files.createDirectories(home.resolve(".sparkmagic"));
+        Files.writeString(home.resolve(".sparkmagic/config.json"), json);
+    }
+
+    @Test
+    void noConfigMeansEmbeddedEndpoint() {
+        KernelConfig c = load(Map.of());
+        assertTrue(c.usesLocalEndpoint());
+        assertEquals("None", c.auth());
+        assertEquals(60, c.heartbeatTimeoutSeconds());
+        assertTrue(c.configProblems().isEmpty());
+    }
+
+    @Test
+    void livyUrlLocalSelectsEmbeddedEndpoint() {
+        assertTrue(load(Map.of("LIVY_URL", "local")).usesLocalEndpoint());
+    }
+
+    @Test
+    void readsSparkmagicCredentialsAndSessionConfigs() throws IOException {
+        sparkmagic("""
+                {"kernel_python_credentials": {"username": "bob", "base64_password": "cGFzcw==", "url": "http://livy:8998/", "auth": "Basic_Access"},
+                 "session_configs_defaults": {"conf": {"spark.a": "1", "spark.b": "2"}, "proxyUser": "bob"},
+                 "session_configs": {"driverMemory": "2g", "conf": {"spark.b": "3"}},
+                 "livy_server_heartbeat_timeout_seconds": 0,
+                 "custom_headers": {"X-Token": "t"}}
+                """);
+        KernelConfig c = load(Map.of());
+        assertEquals("http://livy:8998", c.livyUrl());
+        assertEquals("bob", c.username());
+        assertEquals("pass", c.password());
+        assertEquals("Basic_Access", c.auth());
+        assertEquals(0, c.heartbeatTimeoutSeconds());
+        assertEquals("t", c.customHeaders().get("X-Token"));
+        assertEquals("2g", c.sessionConfigs().get("driverMemory"));
+        assertEquals("bob", c.sessionConfigs().get("proxyUser"));
+        assertEquals(Map.of("spark.a", "1", "spark.b", "3"), c.sessionConfigs().get("conf"));
+    }
+
+    @Test
+    void ownFileOverridesSparkmagicAndEnvironmentOverridesBoth() throws IOException {
+        sparkmagic("{\"kernel_python_credentials\": {\"url\": \"http://a:8998\", \"username\": \"u\", \"password\": \"p\"}}");
+        Path own = home.resolve("own.json");
+        Files.writeString(own, "{\"kernel_python_credentials\": {\"url\": \"http://b:8998\"}, \"livy_session_startup_timeout_seconds\": 42}");
+        Map<String, String> env = new HashMap<>(Map.of("LIVY_KERNEL_CONFIG", own.toString()));
+        KernelConfig c = load(env);
+        assertEquals("http://b:8998", c.livyUrl());
+        assertEquals("u", c.username(), "credential fields merge field by field");
+        assertEquals(42, c.sessionStartupTimeout().toSeconds());
+        env.put("LIVY_URL", "https://c:8443");
+        assertEquals("https://c:8443", load(env).livyUrl());
+    }
+
+    @Test
+    void malformedFileIsReportedAndSkipped() throws IOException {
+        sparkmagic("{\"kernel_python_credentials\": {\"url\": \"http://a:8998\",}");
+        KernelConfig c = load(Map.of());
+        assertTrue(c.usesLocalEndpoint());
+        assertEquals(1, c.configProblems().size());
+        String problem = c.configProblems().get(0);
+        assertTrue(problem.contains("config.json is not valid JSON"), problem);
+        assertTrue(problem.contains("line 1"), problem);
+    }
+
+    @Test
+    void badNumberIsReportedWithDefaultKept() throws IOException {
+        sparkmagic("{\"livy_session_startup_timeout_seconds\": \"soon\"}");
+        KernelConfig c = load(Map.of());
+        assertEquals(180, c.sessionStartupTimeout().toSeconds());
+        assertTrue(c.configProblems().get(0).contains("soon"));
+    }
+
+    @Test
+    void pythonForLocalEndpointPrefersKernelVariable() {
+        assertEquals("/k/python", load(Map.of("LIVY_KERNEL_PYTHON", "/k/python", "PYSPARK_PYTHON", "/p")).localPython());
+        assertEquals("/p", load(Map.of("PYSPARK_PYTHON", "/p")).localPython());
+    }
+
+    @Test
+    void deepMergeMergesNestedConfKeyByKey() {
+        Map<String, Object> merged = ConfigLoader.deepMerge(
+                Map.of("conf", Map.of("x", "1", "y", "2"), "name", "a"),
+                Map.of("conf", Map.of("y", "3")));
+        assertEquals(Map.of("x", "1", "y", "3"), merged.get("conf"));
+        assertEquals("a", merged.get("name"));
+    }
+}

@@ -1,0 +1,109 @@
+package livykernel.display;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import livykernel.kernel.CellOutput;
+import livykernel.kernel.CellResult;
+import livykernel.livy.StatementOutput;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+class OutputMapperTest {
+
+    private final ObjectMapper json = new ObjectMapper();
+    private final OutputMapper mapper = new OutputMapper();
+
+    /** Records what the mapper published, in order. */
+    static final class Recorder implements CellOutput {
+        final List<String> events = new ArrayList<>();
+        final List<Map<String, Object>> bundles = new ArrayList<>();
+
+        public void stream(String name, String text) { events.add("stream:" + name + ":" + text); }
+        public void display(Map<String, Object> data, Map<String, Object> md, String id) { events.add("display"); bundles.add(data); }
+        public void updateDisplay(Map<String, Object> data, Map<String, Object> md, String id) { events.add("update"); bundles.add(data); }
+        public void executeResult(Map<String, Object> data, Map<String, Object> md) { events.add("result"); bundles.add(data); }
+        public void clearOutput(boolean wait) { events.add("clear"); }
+    }
+
+    private StatementOutput output(String js) throws Exception {
+        return json.readValue(js, StatementOutput.class);
+    }
+
+    @Test
+    void textBecomesStdoutStream() throws Exception {
+        Recorder r = new Recorder();
+        CellResult res = mapper.publish(output("{\"status\":\"ok\",\"execution_count\":1,\"data\":{\"text/plain\":\"out\\n100\"}}"), r);
+        assertTrue(res.ok());
+        assertEquals(List.of("stream:stdout:out\n100\n"), r.events);
+    }
+
+    @Test
+    void emptyTextPublishesNothing() throws Exception {
+        Recorder r = new Recorder();
+        assertTrue(mapper.publish(output("{\"status\":\"ok\",\"data\":{\"text/plain\":\"\"}}"), r).ok());
+        assertTrue(r.events.isEmpty());
+    }
+
+    @Test
+    void pngBecomesDisplayWithTextFallback() throws Exception {
+        Recorder r = new Recorder();
+        mapper.publish(output("{\"status\":\"ok\",\"data\":{\"image/png\":\"iVBO\\nRw0=\"}}"), r);
+        assertEquals(List.of("display"), r.events);
+        assertEquals("iVBORw0=", r.bundles.get(0).get("image/png"));
+        assertNotNull(r.bundles.get(0).get("text/plain"));
+    }
+
+    @Test
+    void jsonBecomesResultWithPrettyText() throws Exception {
+        Recorder r = new Recorder();
+        mapper.publish(output("{\"status\":\"ok\",\"data\":{\"application/json\":{\"a\":[1,2]}}}"), r);
+        assertEquals(List.of("result"), r.events);
+        assertEquals(Map.of("a", List.of(1, 2)), r.bundles.get(0).get("application/json"));
+        assertTrue(((String) r.bundles.get(0).get("text/plain")).contains("\"a\""));
+    }
+
+    @Test
+    void livyTableBecomesHtmlAndTextTable() throws Exception {
+        Recorder r = new Recorder();
+        mapper.publish(output("{\"status\":\"ok\",\"data\":{\"application/vnd.livy.table.v1+json\":"
+                + "{\"headers\":[{\"name\":\"id\",\"type\":\"INT_TYPE\"},{\"name\":\"s\",\"type\":\"STRING_TYPE\"}],"
+                + "\"data\":[[0,\"<a>\"],[1,null]]}}}"), r);
+        Map<String, Object> b = r.bundles.get(0);
+        String html = (String) b.get("text/html");
+        assertTrue(html.contains("<th>id</th>") && html.contains("&lt;a&gt;"), html);
+        String text = (String) b.get("text/plain");
+        assertTrue(text.contains("| id | s    |"), text);
+        assertTrue(text.contains("| 1  | null |"), text);
+        assertTrue(b.containsKey(OutputMapper.LIVY_TABLE));
+    }
+
+    @Test
+    void errorMapsNameValueAndTraceback() throws Exception {
+        Recorder r = new Recorder();
+        CellResult res = mapper.publish(output("{\"status\":\"error\",\"ename\":\"ZeroDivisionError\",\"evalue\":\"division by zero\","
+                + "\"traceback\":[\"Traceback (most recent call last):\\n\",\"ZeroDivisionError: division by zero\\n\"]}"), r);
+        assertFalse(res.ok());
+        assertEquals("ZeroDivisionError", res.ename());
+        assertEquals("division by zero", res.evalue());
+        assertEquals(List.of("Traceback (most recent call last):", "ZeroDivisionError: division by zero"), res.traceback());
+        assertTrue(r.events.isEmpty());
+    }
+
+    @Test
+    void errorWithoutTracebackGetsASummaryLine() throws Exception {
+        CellResult res = mapper.publish(output("{\"status\":\"error\",\"ename\":\"Error\",\"evalue\":\"Interpreter died\",\"traceback\":[]}"), new Recorder());
+        assertEquals(List.of("Error: Interpreter died"), res.traceback());
+    }
+
+    @Test
+    void magicKeyErrorQuirkIsAnError() throws Exception {
+        CellResult res = mapper.publish(output("{\"status\":\"ok\",\"data\":{\"msg_type\":\"execute_reply\",\"content\":"
+                + "{\"status\":\"error\",\"ename\":\"KeyError\",\"evalue\":\"'nosuch'\",\"traceback\":[\"KeyError: 'nosuch'\\n\"]}}}"), new Recorder());
+        assertFalse(res.ok());
+        assertEquals("KeyError", res.ename());
+    }
+}

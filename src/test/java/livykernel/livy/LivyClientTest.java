@@ -1,0 +1,181 @@
+package livykernel.livy;
+
+import okhttp3.mockwebserver.MockResponse;
+import okhttp3.mockwebserver.MockWebServer;
+import okhttp3.mockwebserver.RecordedRequest;
+import okhttp3.mockwebserver.SocketPolicy;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+class LivyClientTest {
+
+    private MockWebServer server;
+    private LivyClient client;
+
+    @BeforeEach
+    void start() throws IOException {
+        server = new MockWebServer();
+        server.start();
+        client = client(Duration.ofSeconds(2));
+    }
+
+    private LivyClient client(Duration readTimeout) {
+        return new LivyClient(new LivyClient.Settings(server.url("/").toString(), "alice", "s3cret",
+                Map.of("X-Custom", "1"), Duration.ofSeconds(1), readTimeout, List.of(10L, 10L, 10L)));
+    }
+
+    @AfterEach
+    void stop() throws IOException {
+        server.shutdown();
+    }
+
+    private static MockResponse json(int code, String body) {
+        return new MockResponse().setResponseCode(code).setHeader("Content-Type", "application/json").setBody(body);
+    }
+
+    @Test
+    void createsSessionWithHeadersAndBody() throws Exception {
+        server.enqueue(json(201, "{\"id\":7,\"name\":null,\"state\":\"starting\",\"kind\":\"pyspark\",\"appInfo\":{\"sparkUiUrl\":null},\"log\":[],\"unknownField\":1}"));
+        Session s = client.createSession(Map.of("kind", "pyspark", "conf", Map.of("a", "b")));
+        assertEquals(7, s.id());
+        assertEquals("starting", s.state());
+        assertFalse(s.isReady());
+        RecordedRequest r = server.takeRequest();
+        assertEquals("POST", r.getMethod());
+        assertEquals("/sessions", r.getPath());
+        assertEquals("livy-kernel", r.getHeader("X-Requested-By"));
+        assertEquals("1", r.getHeader("X-Custom"));
+        assertTrue(r.getHeader("Authorization").startsWith("Basic "));
+        assertTrue(r.getBody().readUtf8().contains("\"conf\":{\"a\":\"b\"}"));
+    }
+
+    @Test
+    void parsesStatementWithOutput() {
+        server.enqueue(json(200, "{\"id\":1,\"code\":\"1/0\",\"state\":\"available\",\"progress\":1.0,\"started\":1,\"completed\":2,"
+                + "\"output\":{\"status\":\"error\",\"execution_count\":1,\"ename\":\"ZeroDivisionError\",\"evalue\":\"division by zero\","
+                + "\"traceback\":[\"Traceback (most recent call last):\\n\",\"ZeroDivisionError: division by zero\\n\"]}}"));
+        Statement st = client.getStatement(3, 1);
+        assertTrue(st.isFinished());
+        assertTrue(st.output().isError());
+        assertEquals("ZeroDivisionError", st.output().ename());
+        assertEquals(2, st.output().traceback().size());
+    }
+
+    @Test
+    void msgErrorBodyBecomesSentence() {
+        server.enqueue(json(404, "{\"msg\":\"Session '3' not found.\"}"));
+        LivyException e = assertThrows(LivyException.class, () -> client.getSession(3));
+        assertTrue(e.isNotFound());
+        assertEquals("Livy answered HTTP 404 (not found): Session '3' not found.", e.getMessage());
+    }
+
+    @Test
+    void bareStringErrorBodyKeepsOnlyFirstLineOfStackTrace() {
+        server.enqueue(json(500, "\"java.lang.IllegalStateException: Session is in state starting\\n\\tat org.apache.livy.Foo(Foo.scala:1)\""));
+        LivyException e = assertThrows(LivyException.class, () -> client.submitStatement(3, "1", null));
+        assertTrue(e.isSessionNotUsable());
+        assertFalse(e.getMessage().contains("Foo.scala"));
+        assertTrue(e.getMessage().contains("Session is in state starting"));
+    }
+
+    @Test
+    void htmlErrorBodyFromProxyIsReducedToText() {
+        server.enqueue(new MockResponse().setResponseCode(400).setHeader("Content-Type", "text/html;charset=iso-8859-1")
+                .setBody("<html><head><title>Error 400 Missing Required Header for CSRF protection.</title></head>"
+                        + "<body><h2>HTTP ERROR 400</h2><script>x()</script></body></html>"));
+        LivyException e = assertThrows(LivyException.class, () -> client.deleteSession(1));
+        assertTrue(e.getMessage().contains("Missing Required Header for CSRF protection"), e.getMessage());
+        assertFalse(e.getMessage().contains("<"));
+        assertFalse(e.getMessage().contains("x()"));
+    }
+
+    @Test
+    void getIsRetriedOn503ThenSucceeds() {
+        server.enqueue(new MockResponse().setResponseCode(503));
+        server.enqueue(new MockResponse().setResponseCode(502));
+        server.enqueue(json(200, "{\"id\":1,\"state\":\"idle\"}"));
+        assertEquals("idle", client.getSession(1).state());
+        assertEquals(3, server.getRequestCount());
+    }
+
+    @Test
+    void getIsRetriedAfterDroppedConnection() {
+        server.enqueue(new MockResponse().setSocketPolicy(SocketPolicy.DISCONNECT_AT_START));
+        server.enqueue(json(200, "{\"id\":1,\"state\":\"busy\"}"));
+        assertEquals("busy", client.getSession(1).state());
+        assertEquals(2, server.getRequestCount());
+    }
+
+    @Test
+    void retriesGiveUpAfterBackoffList() {
+        for (int i = 0; i < 4; i++) {
+            server.enqueue(new MockResponse().setResponseCode(504));
+        }
+        LivyException e = assertThrows(LivyException.class, () -> client.getSession(1));
+        assertEquals(504, e.status());
+        assertEquals(4, server.getRequestCount());
+    }
+
+    @Test
+    void statementPostIsNeverRetried() {
+        server.enqueue(new MockResponse().setResponseCode(503));
+        server.enqueue(json(201, "{\"id\":1,\"state\":\"waiting\"}"));
+        LivyException e = assertThrows(LivyException.class, () -> client.submitStatement(1, "print(1)", null));
+        assertEquals(503, e.status());
+        assertEquals(1, server.getRequestCount());
+    }
+
+    @Test
+    void readTimeoutIsReportedNotHung() {
+        LivyClient slow = client(Duration.ofMillis(200));
+        server.enqueue(json(200, "{\"id\":1,\"state\":\"idle\"}").setHeadersDelay(3, TimeUnit.SECONDS));
+        LivyException e = assertThrows(LivyException.class, () -> slow.getSession(1));
+        assertTrue(e.isUnreachable());
+        assertTrue(e.getMessage().contains("did not answer"), e.getMessage());
+    }
+
+    @Test
+    void unreachableLivyGivesActionableMessage() throws IOException {
+        String url = server.url("/").toString();
+        server.shutdown();
+        LivyClient gone = new LivyClient(new LivyClient.Settings(url, null, null, Map.of(), Duration.ofMillis(300),
+                Duration.ofMillis(300), List.of(1L)));
+        LivyException e = assertThrows(LivyException.class, () -> gone.getSession(1));
+        assertTrue(e.isUnreachable());
+        assertTrue(e.getMessage().startsWith("Cannot reach Livy at"), e.getMessage());
+    }
+
+    @Test
+    void logRequestUsesSizeAndOptionalFrom() throws Exception {
+        server.enqueue(json(200, "{\"id\":1,\"from\":0,\"total\":2,\"log\":[\"a\",\"b\"]}"));
+        server.enqueue(json(200, "{\"id\":1,\"from\":5,\"total\":9,\"log\":[]}"));
+        assertEquals(List.of("a", "b"), client.getLog(1, null, 100).log());
+        client.getLog(1, 5, 10);
+        assertEquals("/sessions/1/log?size=100", server.takeRequest().getPath());
+        assertEquals("/sessions/1/log?size=10&from=5", server.takeRequest().getPath());
+    }
+
+    @Test
+    void cancelPostsToStatementCancelNotSessionInterrupt() throws Exception {
+        server.enqueue(json(200, "{\"msg\":\"canceled\"}"));
+        client.cancelStatement(4, 9);
+        RecordedRequest r = server.takeRequest();
+        assertEquals("POST", r.getMethod());
+        assertEquals("/sessions/4/statements/9/cancel", r.getPath());
+    }
+
+    @Test
+    void rejectsNonHttpUrl() {
+        assertThrows(IllegalArgumentException.class, () -> new LivyClient(new LivyClient.Settings("ftp://x", null, null,
+                Map.of(), Duration.ofSeconds(1), Duration.ofSeconds(1), null)));
+    }
+}

@@ -1,0 +1,213 @@
+package livykernel.session;
+
+import livykernel.display.OutputMapper;
+import livykernel.kernel.Cell;
+import livykernel.kernel.CellOutput;
+import livykernel.kernel.CellResult;
+import livykernel.livy.LivyClient;
+import livykernel.livy.PollingPolicy;
+import okhttp3.mockwebserver.Dispatcher;
+import okhttp3.mockwebserver.MockResponse;
+import okhttp3.mockwebserver.MockWebServer;
+import okhttp3.mockwebserver.RecordedRequest;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** The cell life cycle against a scripted Livy: session start, polling, cancel, a reaped session. */
+class LivyCellExecutorTest {
+
+    private MockWebServer server;
+    private ScheduledExecutorService scheduler;
+    private final List<String> requests = new CopyOnWriteArrayList<>();
+    private final AtomicInteger sessionPolls = new AtomicInteger();
+    private final AtomicInteger statementPolls = new AtomicInteger();
+    private volatile boolean cancelled;
+    private volatile boolean sessionReaped;
+    private volatile int nextSessionId = 1;
+
+    private static final class NoOutput implements CellOutput {
+        final List<String> events = new CopyOnWriteArrayList<>();
+        public void stream(String name, String text) { events.add(name + ":" + text); }
+        public void display(Map<String, Object> d, Map<String, Object> m, String id) { events.add("display:" + d.get("text/plain")); }
+        public void updateDisplay(Map<String, Object> d, Map<String, Object> m, String id) { events.add("update:" + d.get("text/plain")); }
+        public void executeResult(Map<String, Object> d, Map<String, Object> m) { events.add("result"); }
+        public void clearOutput(boolean wait) { }
+    }
+
+    @BeforeEach
+    void start() throws IOException {
+        server = new MockWebServer();
+        server.setDispatcher(new Dispatcher() {
+            @Override
+            public MockResponse dispatch(RecordedRequest r) {
+                String line = r.getMethod() + " " + r.getPath();
+                requests.add(line);
+                String path = r.getPath();
+                if (line.equals("POST /sessions")) {
+                    sessionReaped = false;
+                    return json(201, "{\"id\":" + nextSessionId + ",\"state\":\"starting\"}");
+                }
+                if (sessionReaped && path.startsWith("/sessions/")) {
+                    return json(404, "{\"msg\":\"Session '1' not found.\"}");
+                }
+                if (r.getMethod().equals("GET") && path.matches("/sessions/\\d+")) {
+                    String state = sessionPolls.incrementAndGet() < 3 ? "starting" : "idle";
+                    return json(200, "{\"id\":" + nextSessionId + ",\"state\":\"" + state + "\",\"appId\":\"local-1\","
+                            + "\"appInfo\":{\"sparkUiUrl\":\"http://127.0.0.1:4040\"}}");
+                }
+                if (line.matches("POST /sessions/\\d+/statements")) {
+                    statementPolls.set(0);
+                    cancelled = false;
+                    return json(201, "{\"id\":0,\"state\":\"waiting\",\"output\":null}");
+                }
+                if (line.matches("POST /sessions/\\d+/statements/0/cancel")) {
+                    cancelled = true;
+                    return json(200, "{\"msg\":\"canceled\"}");
+                }
+                if (line.matches("GET /sessions/\\d+/statements/0")) {
+                    if (cancelled) {
+                        return json(200, "{\"id\":0,\"state\":\"cancelled\",\"output\":null}");
+                    }
+                    if (statementPolls.incrementAndGet() < 4 || r.getPath().contains("/999")) {
+                        return json(200, "{\"id\":0,\"state\":\"running\",\"progress\":0.5}");
+                    }
+                    return json(200, "{\"id\":0,\"state\":\"available\",\"output\":{\"status\":\"ok\",\"execution_count\":0,"
+                            + "\"data\":{\"text/plain\":\"hello\"}}}");
+                }
+                if (r.getMethod().equals("DELETE")) {
+                    return json(200, "{\"msg\":\"deleted\"}");
+                }
+                return json(404, "\"unexpected " + line + "\"");
+            }
+        });
+        server.start();
+        scheduler = Executors.newSingleThreadScheduledExecutor();
+    }
+
+    @AfterEach
+    void stop() throws IOException {
+        scheduler.shutdownNow();
+        server.shutdown();
+    }
+
+    private static MockResponse json(int code, String body) {
+        return new MockResponse().setResponseCode(code).setHeader("Content-Type", "application/json").setBody(body);
+    }
+
+    private LivyCellExecutor executor(SessionManager sessions) {
+        return new LivyCellExecutor(sessions, PollingPolicy.DEFAULT, new OutputMapper(),
+                Executors.newCachedThreadPool(), List.of("Config problem: x"));
+    }
+
+    private SessionManager sessions() {
+        LivyClient client = new LivyClient(new LivyClient.Settings(server.url("/").toString(), null, null, Map.of(),
+                Duration.ofSeconds(2), Duration.ofSeconds(2), List.of(10L)));
+        return new SessionManager(() -> client, scheduler, Map.of("conf", Map.of("spark.x", "1")), 60, Duration.ofSeconds(10));
+    }
+
+    @Test
+    void firstCellStartsSessionShowsStatusAndRunsStatement() throws Exception {
+        LivyCellExecutor ex = executor(sessions());
+        NoOutput out = new NoOutput();
+        CellResult r = ex.execute(new Cell("print('hello')", 1, false, true), out);
+        assertTrue(r.ok(), String.valueOf(r));
+        assertEquals("stderr:Config problem: x\n", out.events.get(0), "config problems shown in the first cell");
+        assertTrue(out.events.get(1).startsWith("display:Starting Spark session 1"));
+        assertTrue(out.events.stream().anyMatch(e -> e.startsWith("update:Spark session 1 ready") && e.contains("http://127.0.0.1:4040")));
+        assertEquals("stdout:hello\n", out.events.get(out.events.size() - 1));
+        assertTrue(requests.contains("POST /sessions"));
+        // A second cell reuses the session and shows no notices again.
+        NoOutput out2 = new NoOutput();
+        assertTrue(ex.execute(new Cell("print('hello')", 2, false, true), out2).ok());
+        assertEquals(List.of("stdout:hello\n"), out2.events);
+        assertEquals(1, requests.stream().filter(s -> s.equals("POST /sessions")).count());
+    }
+
+    @Test
+    void creationBodyCarriesKindHeartbeatAndConf() {
+        Map<String, Object> body = sessions().creationBody();
+        assertEquals("pyspark", body.get("kind"));
+        assertEquals(60, body.get("heartbeatTimeoutInSecond"));
+        assertEquals(Map.of("spark.x", "1"), body.get("conf"));
+    }
+
+    @Test
+    void blankCellNeedsNoSession() throws Exception {
+        assertTrue(executor(sessions()).execute(new Cell("  \n", 1, false, true), new NoOutput()).ok());
+        assertTrue(requests.isEmpty());
+    }
+
+    @Test
+    void interruptCancelsTheStatementNotTheSession() throws Exception {
+        SessionManager sessions = sessions();
+        LivyCellExecutor ex = executor(sessions);
+        assertTrue(ex.execute(new Cell("x = 1", 1, false, true), new NoOutput()).ok());
+        statementPolls.set(-1000); // keep the next statement running until cancelled
+        Thread t = new Thread(() -> {
+            try {
+                while (!requests.stream().anyMatch(s -> s.matches("GET /sessions/1/statements/0")) || statementPolls.get() < -995) {
+                    Thread.sleep(5);
+                }
+                ex.interrupt();
+            } catch (InterruptedException ignored) {
+            }
+        });
+        statementPolls.set(-1000);
+        requests.clear();
+        t.start();
+        CellResult r = ex.execute(new Cell("import time; time.sleep(60)", 2, false, true), new NoOutput());
+        t.join();
+        assertFalse(r.ok());
+        assertEquals("KeyboardInterrupt", r.ename());
+        assertTrue(requests.contains("POST /sessions/1/statements/0/cancel"), requests.toString());
+        assertFalse(requests.stream().anyMatch(s -> s.contains("/interrupt")));
+        assertFalse(requests.stream().anyMatch(s -> s.startsWith("DELETE")));
+        assertNotNull(sessions.current(), "the session survives an interrupt");
+    }
+
+    @Test
+    void interruptWithNothingRunningIsHarmless() throws Exception {
+        LivyCellExecutor ex = executor(sessions());
+        ex.interrupt();
+        assertTrue(ex.execute(new Cell("print('hello')", 1, false, true), new NoOutput()).ok());
+    }
+
+    @Test
+    void reapedSessionIsReportedAndReplacedByTheNextCell() throws Exception {
+        SessionManager sessions = sessions();
+        LivyCellExecutor ex = executor(sessions);
+        assertTrue(ex.execute(new Cell("x = 1", 1, false, true), new NoOutput()).ok());
+        sessionReaped = true;
+        CellResult lost = ex.execute(new Cell("print(x)", 2, false, true), new NoOutput());
+        assertFalse(lost.ok());
+        assertEquals("SessionLost", lost.ename());
+        assertTrue(lost.evalue().contains("next cell starts a new session"), lost.evalue());
+        assertNull(sessions.current());
+        nextSessionId = 2;
+        sessionPolls.set(0);
+        assertTrue(ex.execute(new Cell("print('hello')", 3, false, true), new NoOutput()).ok());
+        assertEquals(2, sessions.current().id());
+    }
+
+    @Test
+    void shutdownDeletesTheSession() throws Exception {
+        SessionManager sessions = sessions();
+        LivyCellExecutor ex = executor(sessions);
+        assertTrue(ex.execute(new Cell("x = 1", 1, false, true), new NoOutput()).ok());
+        ex.shutdown(false);
+        assertTrue(requests.contains("DELETE /sessions/1"), requests.toString());
+        assertNull(sessions.current());
+    }
+}
