@@ -1,8 +1,72 @@
 package livykernel;
 
-/** Entry point: parses arguments and wires the kernel together. */
+import livykernel.config.ConfigLoader;
+import livykernel.config.KernelConfig;
+import livykernel.display.OutputMapper;
+import livykernel.kernel.Completer;
+import livykernel.kernel.JupyterKernel;
+import livykernel.livy.PollingPolicy;
+import livykernel.local.LocalLivyMain;
+import livykernel.session.LivyCellExecutor;
+import livykernel.session.SessionManager;
+import livykernel.wire.ConnectionInfo;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+
+/** Entry point: parses arguments and wires the kernel together by hand. */
 public final class Main {
+
+    private static final String USAGE = """
+            usage: java -jar livy-kernel.jar CONNECTION_FILE        run the Jupyter kernel
+                   java -jar livy-kernel.jar local-livy [options]   run the embedded Livy endpoint standalone""";
+
+    private Main() {
+    }
+
     public static void main(String[] args) {
-        System.out.println("livy-kernel");
+        if (args.length > 0 && args[0].equals("local-livy")) {
+            System.exit(LocalLivyMain.run(Arrays.copyOfRange(args, 1, args.length)));
+        }
+        if (args.length != 1 || args[0].startsWith("-")) {
+            System.err.println(USAGE);
+            System.exit(args.length == 1 && (args[0].equals("-h") || args[0].equals("--help")) ? 0 : 2);
+        }
+        Path connectionFile = Path.of(args[0]);
+        ConnectionInfo info;
+        try {
+            info = ConnectionInfo.read(connectionFile);
+        } catch (IOException | RuntimeException e) {
+            System.err.println("livy-kernel: cannot read the connection file " + connectionFile + ": "
+                    + (Files.exists(connectionFile) ? e.getMessage() : "no such file"));
+            System.exit(2);
+            return;
+        }
+        KernelConfig config = ConfigLoader.fromEnvironment();
+        LivyEndpoint endpoint = new LivyEndpoint(config);
+        ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(daemon("livy-heartbeat"));
+        ExecutorService background = Executors.newCachedThreadPool(daemon("livy-background"));
+        SessionManager sessions = new SessionManager(endpoint, scheduler, config.sessionConfigs(),
+                config.heartbeatTimeoutSeconds(), config.sessionStartupTimeout());
+        LivyCellExecutor executor = new LivyCellExecutor(sessions, PollingPolicy.DEFAULT, new OutputMapper(),
+                background, config.configProblems());
+        // Runs on every JVM exit (shutdown request, SIGTERM): the embedded endpoint kills its
+        // Spark processes. The kernel's own hook deletes the Livy session before this matters.
+        Runtime.getRuntime().addShutdownHook(new Thread(endpoint::close, "livy-endpoint-close"));
+        JupyterKernel kernel = new JupyterKernel(info, executor, Completer.NONE);
+        kernel.run();
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(String name) {
+        return r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        };
     }
 }

@@ -1,0 +1,65 @@
+package livykernel;
+
+import livykernel.config.KernelConfig;
+import livykernel.livy.LivyClient;
+import livykernel.local.LocalLivyOptions;
+import livykernel.local.LocalLivyServer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.function.Supplier;
+
+/**
+ * The Livy the kernel talks to, made on first use: the configured URL, or the embedded
+ * local endpoint started on demand (so a kernel that never runs a cell starts nothing).
+ */
+final class LivyEndpoint implements Supplier<LivyClient>, AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LivyEndpoint.class);
+
+    private final KernelConfig config;
+    private LivyClient client;
+    private LocalLivyServer localServer;
+    private boolean closed;
+
+    LivyEndpoint(KernelConfig config) {
+        this.config = config;
+    }
+
+    @Override
+    public synchronized LivyClient get() {
+        if (client != null) {
+            return client;
+        }
+        if (closed) {
+            throw new IllegalStateException("the kernel is shutting down");
+        }
+        KernelConfig effective = config;
+        if (config.usesLocalEndpoint()) {
+            LocalLivyOptions.Builder options = LocalLivyOptions.fromEnvironment(System.getenv()).toBuilder();
+            if (config.localPython() != null) {
+                options.python(config.localPython());
+            }
+            localServer = LocalLivyServer.start(options.build());
+            LOG.info("embedded Livy endpoint listening on {}", localServer.url());
+            effective = config.withEndpoint(localServer.url(), "Basic_Access", localServer.username(), localServer.password());
+        }
+        client = new LivyClient(new LivyClient.Settings(effective.livyUrl(), effective.username(), effective.password(),
+                effective.customHeaders(), effective.connectTimeout(), effective.readTimeout(), null));
+        return client;
+    }
+
+    /** The URL in use, or a description when nothing was started yet. */
+    synchronized String describe() {
+        return client != null ? client.url() : config.usesLocalEndpoint() ? "embedded local endpoint (not started)" : config.livyUrl();
+    }
+
+    @Override
+    public synchronized void close() {
+        closed = true;
+        if (localServer != null) {
+            localServer.close();
+            localServer = null;
+        }
+    }
+}

@@ -1,0 +1,96 @@
+package livykernel.kernel;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import livykernel.wire.Json;
+import livykernel.wire.Message;
+
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * One open comm (kernel or front-end opened). Sends go to iopub; messages from the front end
+ * reach the listener on the execution thread. Parents default to the request the kernel is
+ * handling (or last handled), so output lands in the right cell.
+ */
+public final class Comm {
+
+    /** Receives comm_msg data from the front end. */
+    @FunctionalInterface
+    public interface Listener {
+        void message(Comm comm, JsonNode data, Message message);
+    }
+
+    private final String id;
+    private final String targetName;
+    private final CommManager manager;
+    private volatile Listener listener = (c, d, m) -> { };
+    private volatile Consumer<JsonNode> closeListener = d -> { };
+    private volatile boolean closed;
+
+    Comm(String id, String targetName, CommManager manager) {
+        this.id = id;
+        this.targetName = targetName;
+        this.manager = manager;
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public String targetName() {
+        return targetName;
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    public void onMessage(Listener l) {
+        listener = l == null ? (c, d, m) -> { } : l;
+    }
+
+    /** Called with the close data when the front end closes the comm. */
+    public void onClose(Consumer<JsonNode> l) {
+        closeListener = l == null ? d -> { } : l;
+    }
+
+    /** Publishes comm_msg with the current request as parent. */
+    public void send(JsonNode data) {
+        send(data, Json.object(), List.of(), manager.currentParent());
+    }
+
+    /** Publishes comm_msg with an explicit parent header, message metadata and binary buffers. */
+    public void send(JsonNode data, JsonNode metadata, List<byte[]> buffers, JsonNode parent) {
+        if (closed) {
+            return;
+        }
+        manager.messenger().publish(parent, "comm_msg", metadata, content(data), buffers);
+    }
+
+    /** Publishes comm_close (the front end then drops its model) and forgets the comm. */
+    public void close(JsonNode data, JsonNode parent) {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        manager.forget(id);
+        manager.messenger().publish(parent, "comm_close", Json.object(), content(data), List.of());
+    }
+
+    ObjectNode content(JsonNode data) {
+        ObjectNode c = Json.object();
+        c.put("comm_id", id);
+        c.set("data", data == null ? Json.object() : data);
+        return c;
+    }
+
+    void deliver(JsonNode data, Message message) {
+        listener.message(this, data, message);
+    }
+
+    void closedByFrontEnd(JsonNode data) {
+        closed = true;
+        closeListener.accept(data);
+    }
+}

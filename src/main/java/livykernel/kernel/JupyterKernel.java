@@ -1,0 +1,248 @@
+package livykernel.kernel;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import livykernel.transport.KernelTransport;
+import livykernel.wire.ConnectionInfo;
+import livykernel.wire.HmacSigner;
+import livykernel.wire.InvalidMessageException;
+import livykernel.wire.Json;
+import livykernel.wire.Message;
+import livykernel.wire.WireCodec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+/**
+ * A Jupyter kernel on the five sockets of a connection file, running cells through a
+ * {@link CellExecutor}. Shell requests run one at a time on the execution thread; control
+ * requests (shutdown, interrupt, kernel_info) on their own thread, even while a cell runs.
+ * Construct, register comm targets, then {@link #run()}.
+ */
+public final class JupyterKernel implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(JupyterKernel.class);
+    // Hard exit if closing sockets or the executor hangs after a shutdown request.
+    private static final Duration HALT_AFTER = Duration.ofSeconds(5);
+    private static final int REJECTIONS_LOGGED_IN_FULL = 20;
+
+    private final CellExecutor executor;
+    private final boolean exitJvmOnShutdown;
+    private final KernelTransport transport;
+    private final WireCodec codec;
+    private final Messenger messenger;
+    private final CommManager comms;
+    private final ExecutionQueue queue = new ExecutionQueue();
+    private final ExecutorService control = Executors.newSingleThreadExecutor(daemon("kernel-control"));
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(daemon("kernel-timer"));
+    private final Dispatcher shellDispatcher;
+    private final Dispatcher controlDispatcher;
+    private final CountDownLatch shutdownRequested = new CountDownLatch(1);
+    private final AtomicBoolean executorShutDown = new AtomicBoolean();
+    private final AtomicBoolean started = new AtomicBoolean();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final AtomicLong rejected = new AtomicLong();
+
+    /** A kernel that exits the JVM after a shutdown request (what Main wants). */
+    public JupyterKernel(ConnectionInfo info, CellExecutor executor, Completer completer) {
+        this(info, executor, completer, true);
+    }
+
+    /**
+     * Binds all sockets now. With {@code exitJvmOnShutdown} false (tests), {@link #run()}
+     * just returns after a shutdown request.
+     */
+    public JupyterKernel(ConnectionInfo info, CellExecutor executor, Completer completer,
+                         boolean exitJvmOnShutdown) {
+        this.executor = executor;
+        this.exitJvmOnShutdown = exitJvmOnShutdown;
+        this.codec = new WireCodec(HmacSigner.of(info));
+        this.transport = new KernelTransport(info);
+        this.messenger = new Messenger(codec, UUID.randomUUID().toString(), transport.iopub());
+        this.comms = new CommManager(messenger);
+        History history = new History();
+        InfoHandlers handlers = new InfoHandlers(messenger, completer == null ? Completer.NONE : completer,
+                history, comms);
+        ExecuteHandler execute = new ExecuteHandler(messenger, executor, history, queue, timer);
+
+        Map<String, Consumer<Request>> common = new HashMap<>();
+        common.put("kernel_info_request", handlers::kernelInfo);
+        common.put("shutdown_request", this::shutdownRequest);
+        common.put("interrupt_request", this::interruptRequest);
+
+        Map<String, Consumer<Request>> shell = new HashMap<>(common);
+        shell.put("execute_request", execute::handle);
+        shell.put("is_complete_request", handlers::isComplete);
+        shell.put("complete_request", handlers::complete);
+        shell.put("inspect_request", handlers::inspect);
+        shell.put("history_request", handlers::history);
+        shell.put("comm_info_request", handlers::commInfo);
+        shell.put("comm_open", r -> comms.handleOpen(r.message()));
+        shell.put("comm_msg", r -> comms.handleMessage(r.message()));
+        shell.put("comm_close", r -> comms.handleClose(r.message()));
+        this.shellDispatcher = new Dispatcher(messenger, shell, "shell");
+        this.controlDispatcher = new Dispatcher(messenger, common, "control");
+    }
+
+    /** The comm registry: register targets, open kernel-side comms (widgets). */
+    public CommManager comms() {
+        return comms;
+    }
+
+    public void registerCommTarget(String targetName, CommTarget target) {
+        comms.registerTarget(targetName, target);
+    }
+
+    /** The connection info with the ports actually bound (port 0 in the file binds any free port). */
+    public ConnectionInfo connectionInfo() {
+        return transport.bound();
+    }
+
+    /** Starts serving (non-blocking) and publishes {@code status: starting}. */
+    public void start() {
+        if (!started.compareAndSet(false, true)) {
+            return;
+        }
+        queue.start(request -> {
+            comms.setCurrentParent(request.message().header().json());
+            shellDispatcher.dispatch(request);
+        });
+        transport.start(
+                frames -> decode("shell", frames, m -> queue.enqueue(m, transport.shell())),
+                frames -> decode("control", frames,
+                        m -> control.execute(() -> controlDispatcher.dispatch(new Request(m, transport.control(), 0)))),
+                frames -> decode("stdin", frames,
+                        m -> LOG.debug("ignoring stdin message {}", m.msgType())));
+        messenger.status(Json.object(), "starting");
+        if (exitJvmOnShutdown) {
+            // SIGTERM (jupyter_client's second step) still releases the executor's remote session.
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> shutDownExecutor(false), "kernel-sigterm"));
+        }
+        LOG.info("kernel listening on {}", transport.bound());
+    }
+
+    /** Starts (if needed), serves until a shutdown request, then closes; exits the JVM if so built. */
+    public void run() {
+        start();
+        awaitShutdownUninterruptibly();
+        if (exitJvmOnShutdown) {
+            armHalt();
+        }
+        close();
+        if (exitJvmOnShutdown) {
+            System.exit(0);
+        }
+    }
+
+    /** Waits for a shutdown request; true if one arrived in time. */
+    public boolean awaitShutdown(Duration timeout) throws InterruptedException {
+        return shutdownRequested.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Stops every thread and closes the sockets, after sending what is queued. */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        queue.stop();
+        control.shutdownNow();
+        timer.shutdown();
+        transport.close();
+    }
+
+    private void decode(String channel, List<byte[]> frames, Consumer<Message> accept) {
+        Message message;
+        try {
+            message = codec.decode(frames);
+        } catch (InvalidMessageException e) {
+            long n = rejected.incrementAndGet();
+            // Throttled so a flood cannot fill the log; the key is never logged.
+            if (n <= REJECTIONS_LOGGED_IN_FULL || n % 1000 == 0) {
+                LOG.warn("{}: dropped message ({}); {} dropped so far", channel, e.getMessage(), n);
+            }
+            return;
+        }
+        accept.accept(message);
+    }
+
+    private void shutdownRequest(Request r) {
+        boolean restart = r.message().content().path("restart").asBoolean(false);
+        ObjectNode reply = Json.object();
+        reply.put("status", "ok");
+        reply.put("restart", restart);
+        messenger.reply(r.channel(), r.message(), "shutdown_reply", reply);
+        // After this request's idle: release the executor's resources, then let run() return.
+        // jupyter_client restarts by starting a new process, so restart also ends this one.
+        control.execute(() -> {
+            shutDownExecutor(restart);
+            shutdownRequested.countDown();
+        });
+    }
+
+    private void interruptRequest(Request r) {
+        try {
+            executor.interrupt();
+        } catch (RuntimeException e) {
+            LOG.warn("interrupting the cell failed", e);
+        }
+        ObjectNode reply = Json.object();
+        reply.put("status", "ok");
+        messenger.reply(r.channel(), r.message(), "interrupt_reply", reply);
+    }
+
+    private void shutDownExecutor(boolean restart) {
+        if (!executorShutDown.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            executor.shutdown(restart);
+        } catch (RuntimeException e) {
+            LOG.warn("executor shutdown failed", e);
+        }
+    }
+
+    private void awaitShutdownUninterruptibly() {
+        while (true) {
+            try {
+                shutdownRequested.await();
+                return;
+            } catch (InterruptedException e) {
+                // keep serving: only a shutdown request ends run()
+            }
+        }
+    }
+
+    private static void armHalt() {
+        Thread halt = new Thread(() -> {
+            try {
+                Thread.sleep(HALT_AFTER.toMillis());
+            } catch (InterruptedException e) {
+                return;
+            }
+            Runtime.getRuntime().halt(0);
+        }, "kernel-halt");
+        halt.setDaemon(true);
+        halt.start();
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(String name) {
+        return r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        };
+    }
+}

@@ -1,0 +1,91 @@
+package livykernel.transport;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.zeromq.SocketType;
+import org.zeromq.ZContext;
+import org.zeromq.ZMQ;
+
+/**
+ * The hb REP socket on its own thread: echoes every frame unchanged, so clients see the
+ * kernel alive even while a cell runs.
+ */
+public final class Heartbeat implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Heartbeat.class);
+    // Only bounds how quickly close() is noticed; echoes are immediate.
+    private static final int POLL_MS = 100;
+
+    private final ZContext context;
+    private final ZMQ.Socket socket;
+    private final int port;
+    private volatile boolean running = true;
+    private Thread thread;
+
+    public Heartbeat(ZContext context, String transport, String ip, int port, String endpoint) {
+        this.context = context;
+        this.socket = context.createSocket(SocketType.REP);
+        this.socket.setLinger(0);
+        if (port == 0 && "tcp".equals(transport)) {
+            this.port = socket.bindToRandomPort("tcp://" + ip);
+        } else {
+            if (!socket.bind(endpoint)) {
+                throw new IllegalStateException("cannot bind hb socket to " + endpoint);
+            }
+            this.port = port;
+        }
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public synchronized void start() {
+        thread = new Thread(this::loop, "zmq-hb");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    private void loop() {
+        ZMQ.Poller poller = context.createPoller(1);
+        poller.register(socket, ZMQ.Poller.POLLIN);
+        try {
+            while (running) {
+                if (poller.poll(POLL_MS) <= 0 || !poller.pollin(0)) {
+                    continue;
+                }
+                byte[] frame = socket.recv(0);
+                while (socket.hasReceiveMore()) {
+                    socket.send(frame, ZMQ.SNDMORE);
+                    frame = socket.recv(0);
+                }
+                socket.send(frame, 0);
+            }
+        } catch (RuntimeException e) {
+            if (running) {
+                LOG.error("heartbeat loop stopped unexpectedly", e);
+            }
+        } finally {
+            poller.close();
+            socket.close();
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        Thread t;
+        synchronized (this) {
+            t = thread;
+        }
+        if (t == null) {
+            socket.close();
+            return;
+        }
+        try {
+            t.join(2000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

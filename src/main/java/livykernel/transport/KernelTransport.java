@@ -1,0 +1,87 @@
+package livykernel.transport;
+
+import livykernel.wire.ConnectionInfo;
+import org.zeromq.SocketType;
+import org.zeromq.ZContext;
+
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * The JeroMQ context and the kernel's five bound sockets (shell, control, stdin ROUTERs,
+ * iopub PUB, hb REP), each owned by its own thread. Knows frames, not message meaning.
+ */
+public final class KernelTransport implements AutoCloseable {
+
+    private final ZContext context;
+    private final ZmqChannel shell;
+    private final ZmqChannel control;
+    private final ZmqChannel stdin;
+    private final ZmqChannel iopubChannel;
+    private final IopubPublisher iopub;
+    private final Heartbeat heartbeat;
+    private final ConnectionInfo bound;
+
+    /** Binds all sockets now (bind errors surface here); threads start with {@link #start}. */
+    public KernelTransport(ConnectionInfo info) {
+        this.context = new ZContext();
+        try {
+            shell = channel(info, SocketType.ROUTER, "shell", info.shellPort());
+            control = channel(info, SocketType.ROUTER, "control", info.controlPort());
+            stdin = channel(info, SocketType.ROUTER, "stdin", info.stdinPort());
+            iopubChannel = channel(info, SocketType.PUB, "iopub", info.iopubPort());
+            iopub = new IopubPublisher(iopubChannel);
+            heartbeat = new Heartbeat(context, info.transport(), info.ip(), info.hbPort(), info.endpoint(info.hbPort()));
+        } catch (RuntimeException e) {
+            context.close();
+            throw e;
+        }
+        bound = info.withPorts(shell.port(), iopubChannel.port(), stdin.port(), control.port(), heartbeat.port());
+    }
+
+    private ZmqChannel channel(ConnectionInfo info, SocketType type, String name, int port) {
+        return new ZmqChannel(context, type, name, info.transport(), info.ip(), port, info.endpoint(port));
+    }
+
+    /** Starts every socket thread; the consumers run on the owning socket threads. */
+    public void start(Consumer<List<byte[]>> onShell, Consumer<List<byte[]>> onControl,
+                      Consumer<List<byte[]>> onStdin) {
+        heartbeat.start();
+        iopubChannel.start(frames -> { });
+        shell.start(onShell);
+        control.start(onControl);
+        stdin.start(onStdin);
+    }
+
+    /** The connection info with the ports actually bound. */
+    public ConnectionInfo bound() {
+        return bound;
+    }
+
+    public ZmqChannel shell() {
+        return shell;
+    }
+
+    public ZmqChannel control() {
+        return control;
+    }
+
+    public ZmqChannel stdin() {
+        return stdin;
+    }
+
+    public IopubPublisher iopub() {
+        return iopub;
+    }
+
+    /** Flushes queued messages, stops every socket thread and closes the context. */
+    @Override
+    public void close() {
+        shell.close();
+        control.close();
+        stdin.close();
+        iopubChannel.close();
+        heartbeat.close();
+        context.close();
+    }
+}

@@ -1,0 +1,41 @@
+package livykernel.wire;
+
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+class ConnectionInfoTest {
+
+    @Test
+    void parsesTheConnectionFileIgnoringUnknownFields() throws Exception {
+        ConnectionInfo info = ConnectionInfo.parse("{\"transport\":\"tcp\",\"ip\":\"127.0.0.1\",\"shell_port\":57503,"
+                + "\"iopub_port\":40885,\"stdin_port\":52597,\"control_port\":50160,\"hb_port\":42540,"
+                + "\"signature_scheme\":\"hmac-sha256\",\"key\":\"a0436f6c-1916-498b-8eb9-e81ab9368e84\","
+                + "\"kernel_name\":\"pyspark-livy\",\"something_new\":{\"x\":1}}");
+        assertEquals(57503, info.shellPort());
+        assertEquals(40885, info.iopubPort());
+        assertEquals(52597, info.stdinPort());
+        assertEquals(50160, info.controlPort());
+        assertEquals(42540, info.hbPort());
+        assertEquals("a0436f6c-1916-498b-8eb9-e81ab9368e84", info.key());
+        assertEquals("pyspark-livy", info.kernelName());
+        assertEquals("tcp://127.0.0.1:57503", info.endpoint(info.shellPort()));
+        assertFalse(info.toString().contains("a0436f6c"));
+    }
+
+    @Test
+    void defaultsMissingFields() throws Exception {
+        ConnectionInfo info = ConnectionInfo.parse("{\"shell_port\":1}");
+        assertEquals("tcp", info.transport());
+        assertEquals("127.0.0.1", info.ip());
+        assertEquals("hmac-sha256", info.signatureScheme());
+        assertEquals("", info.key());
+    }
+
+    @Test
+    void ipcEndpointsFollowJupyterClient() throws Exception {
+        ConnectionInfo info = ConnectionInfo.parse("{\"transport\":\"ipc\",\"ip\":\"/tmp/k\",\"shell_port\":3}");
+        assertEquals("ipc:///tmp/k-3", info.endpoint(3));
+    }
+}

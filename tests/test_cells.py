@@ -1,0 +1,182 @@
+"""Cells, errors, outputs, interrupts and the protocol's safety rules, through jupyter_client,
+on one kernel that runs its own embedded Livy endpoint with real PySpark."""
+import json
+import threading
+import time
+import uuid
+
+import pytest
+import zmq
+from jupyter_client.manager import start_new_kernel
+from jupyter_client.session import Session
+
+from conftest import KERNEL_NAME, collect_outputs, run_cell, stdout_of
+
+
+@pytest.fixture(scope="module")
+def kernel():
+    km, kc = start_new_kernel(kernel_name=KERNEL_NAME, startup_timeout=60)
+    reply, outputs = run_cell(kc, "warm = 'up'", timeout=300)
+    assert reply["status"] == "ok", reply
+    yield km, kc
+    kc.stop_channels()
+    km.shutdown_kernel(now=False)
+
+
+def test_first_cell_showed_session_status(kernel):
+    km, kc = kernel
+    # The module fixture's first cell started the session; later cells show no status line.
+    reply, outputs = run_cell(kc, "print(1 + 1)")
+    assert reply["status"] == "ok"
+    assert [t for t, _ in outputs] == ["execute_input", "stream"]
+    assert stdout_of(outputs) == "2\n"
+
+
+def test_spark_job_result(kernel):
+    _, kc = kernel
+    reply, outputs = run_cell(kc, "spark.range(1000).selectExpr('sum(id) AS s').collect()[0].s")
+    assert reply["status"] == "ok"
+    assert "499500" in stdout_of(outputs)
+
+
+def test_execution_count_increments(kernel):
+    _, kc = kernel
+    r1, _ = run_cell(kc, "a = 1")
+    r2, outputs = run_cell(kc, "a + 1")
+    assert r2["execution_count"] == r1["execution_count"] + 1
+    inputs = [c for t, c in outputs if t == "execute_input"]
+    assert inputs[0]["execution_count"] == r2["execution_count"]
+
+
+def test_spark_error_is_an_error_reply(kernel):
+    _, kc = kernel
+    reply, outputs = run_cell(kc, "spark.sql('SELECT * FROM no_such_table').show()")
+    assert reply["status"] == "error"
+    assert reply["ename"] == "AnalysisException"
+    assert "no_such_table" in reply["evalue"].lower()
+    errors = [c for t, c in outputs if t == "error"]
+    assert len(errors) == 1 and errors[0]["ename"] == "AnalysisException"
+    assert isinstance(errors[0]["traceback"], list) and errors[0]["traceback"]
+
+
+def test_python_error_traceback_names_the_line(kernel):
+    _, kc = kernel
+    reply, _ = run_cell(kc, "def f():\n    return 1 / 0\nf()")
+    assert reply["status"] == "error"
+    assert reply["ename"] == "ZeroDivisionError"
+    assert any("line 2" in line for line in reply["traceback"]), reply["traceback"]
+
+
+def test_table_json_and_png_outputs(kernel):
+    _, kc = kernel
+    _, outputs = run_cell(kc, "rows = [{'id': 1, 'name': 'a<b'}, {'id': 2, 'name': 'c'}]\n%table rows")
+    results = [c for t, c in outputs if t == "execute_result"]
+    assert len(results) == 1
+    data = results[0]["data"]
+    assert "<td>a&lt;b</td>" in data["text/html"]
+    assert "| id | name |" in data["text/plain"]
+    _, outputs = run_cell(kc, "d = {'k': [1, 2]}\n%json d")
+    data = [c for t, c in outputs if t == "execute_result"][0]["data"]
+    assert data["application/json"] == {"k": [1, 2]}
+    _, outputs = run_cell(kc, "import matplotlib\nmatplotlib.use('Agg')\nimport matplotlib.pyplot as plt\n"
+                              "plt.figure(); plt.plot([1, 2])\n%matplot plt")
+    displays = [c for t, c in outputs if t == "display_data"]
+    assert displays and displays[0]["data"]["image/png"].startswith("iVBOR")
+
+
+def test_queued_cells_are_aborted_after_an_error(kernel):
+    _, kc = kernel
+    ids = [kc.execute("raise RuntimeError('first fails')"), kc.execute("print('never')"), kc.execute("print('never 2')")]
+    replies = {}
+    while len(replies) < 3:
+        msg = kc.get_shell_msg(timeout=120)
+        replies[msg["parent_header"]["msg_id"]] = msg["content"]
+    assert [replies[i]["status"] for i in ids] == ["error", "aborted", "aborted"]
+    for i in ids:
+        collect_outputs(kc, i, timeout=30)
+    reply, outputs = run_cell(kc, "print('after abort')")
+    assert reply["status"] == "ok" and stdout_of(outputs) == "after abort\n"
+
+
+def _interrupt_after(km, seconds):
+    t = threading.Timer(seconds, km.interrupt_kernel)
+    t.start()
+    return t
+
+
+def test_interrupt_stops_plain_python_and_keeps_the_session(kernel):
+    km, kc = kernel
+    run_cell(kc, "kept = 'still here'")
+    started = time.time()
+    _interrupt_after(km, 3)
+    reply, outputs = run_cell(kc, "import time\ntime.sleep(60)", timeout=90)
+    assert reply["status"] == "error"
+    assert reply["ename"] == "KeyboardInterrupt"
+    assert time.time() - started < 45, "the sleep was not interrupted"
+    assert [t for t, _ in outputs if t == "error"], outputs
+    reply, outputs = run_cell(kc, "print(kept)")
+    assert reply["status"] == "ok" and stdout_of(outputs) == "still here\n"
+
+
+def test_interrupt_cancels_a_spark_job(kernel):
+    km, kc = kernel
+    started = time.time()
+    _interrupt_after(km, 4)
+    reply, _ = run_cell(kc, "spark.range(0, 10**12, numPartitions=200).selectExpr('sum(id * id)').collect()", timeout=120)
+    assert reply["status"] == "error"
+    assert reply["ename"] == "KeyboardInterrupt"
+    assert time.time() - started < 60
+    reply, outputs = run_cell(kc, "spark.range(10).count()")
+    assert reply["status"] == "ok" and "10" in stdout_of(outputs)
+
+
+def test_interrupt_when_idle_is_harmless(kernel):
+    km, kc = kernel
+    km.interrupt_kernel()
+    time.sleep(0.5)
+    reply, outputs = run_cell(kc, "print('fine')")
+    assert reply["status"] == "ok" and stdout_of(outputs) == "fine\n"
+
+
+def test_badly_signed_messages_are_never_executed(kernel, tmp_path):
+    km, kc = kernel
+    marker = tmp_path / "executed"
+    code = f"open({str(marker)!r}, 'w').write('x')"
+    info = km.get_connection_info()
+    forger = Session(key=b"not-the-key", signature_scheme="hmac-sha256")
+    unsigned = Session(key=b"")
+    sock = zmq.Context.instance().socket(zmq.DEALER)
+    sock.connect(f"{info['transport']}://{info['ip']}:{info['shell_port']}")
+    try:
+        for i in range(200):
+            s = forger if i % 2 else unsigned
+            s.send(sock, s.msg("execute_request", {"code": code, "silent": False, "store_history": True,
+                                                   "user_expressions": {}, "allow_stdin": False}))
+        sock.send_multipart([b"<IDS|MSG>", b"garbage", b"{not json", b"{}", b"{}", b"{}"])
+        sock.send_multipart([b"only-one-frame"])
+        time.sleep(2)
+    finally:
+        sock.close(linger=0)
+    reply, outputs = run_cell(kc, "print('still answering')")
+    assert reply["status"] == "ok" and stdout_of(outputs) == "still answering\n"
+    reply, outputs = run_cell(kc, f"import os\nprint(os.path.exists({str(marker)!r}))")
+    assert stdout_of(outputs) == "False\n"
+    assert not marker.exists()
+
+
+def test_kernel_info_on_control_while_a_cell_runs(kernel):
+    km, kc = kernel
+    msg_id = kc.execute("import time\ntime.sleep(8)")
+    time.sleep(1)
+    control = kc.control_channel
+    control.send(kc.session.msg("kernel_info_request"))
+    reply = control.get_msg(timeout=30)
+    assert reply["msg_type"] == "kernel_info_reply"
+    assert reply["content"]["language_info"]["name"] == "python"
+    # The reply came while the cell still ran: its execute_reply is not there yet.
+    assert not kc.shell_channel.msg_ready(), "control waited for the running cell"
+    while True:
+        msg = kc.get_shell_msg(timeout=30)
+        if msg["parent_header"]["msg_id"] == msg_id:
+            break
+    collect_outputs(kc, msg_id)

@@ -1,0 +1,77 @@
+"""Shutdown, restart and crash: no Livy session and no process left behind."""
+import os
+import signal
+import time
+
+import psutil
+import pytest
+import requests
+from jupyter_client.manager import start_new_kernel
+
+from conftest import KERNEL_NAME, run_cell, stdout_of
+
+
+def _sessions(livy):
+    r = requests.get(livy.url + "/sessions", auth=livy.auth, timeout=10)
+    r.raise_for_status()
+    return r.json()["sessions"]
+
+
+def _wait_gone(pids, seconds):
+    deadline = time.time() + seconds
+    alive = pids
+    while time.time() < deadline:
+        alive = [p for p in pids if psutil.pid_exists(p) and psutil.Process(p).status() != psutil.STATUS_ZOMBIE]
+        if not alive:
+            return []
+        time.sleep(0.5)
+    return alive
+
+
+def _descendants(km):
+    return [p.pid for p in psutil.Process(km.provisioner.process.pid).children(recursive=True)]
+
+
+def test_shutdown_and_restart_delete_the_livy_session(local_livy):
+    env = {**os.environ, **local_livy.env()}
+    km, kc = start_new_kernel(kernel_name=KERNEL_NAME, startup_timeout=60, env=env)
+    try:
+        reply, _ = run_cell(kc, "x = 1", timeout=300)
+        assert reply["status"] == "ok"
+        first = [s["id"] for s in _sessions(local_livy)]
+        assert len(first) == 1
+        km.restart_kernel(now=False)
+        kc.wait_for_ready(timeout=60)
+        assert [s for s in _sessions(local_livy) if s["id"] in first] == [], "restart left the old session"
+        reply, outputs = run_cell(kc, "print('x' in dir())", timeout=300)
+        assert reply["status"] == "ok" and stdout_of(outputs) == "False\n", "restart must give a fresh session"
+        second = [s["id"] for s in _sessions(local_livy)]
+        assert len(second) == 1 and second != first
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=False)
+    assert _sessions(local_livy) == [], "shutdown left the session behind"
+
+
+def test_shutdown_of_embedded_endpoint_leaves_no_process():
+    km, kc = start_new_kernel(kernel_name=KERNEL_NAME, startup_timeout=60)
+    reply, _ = run_cell(kc, "spark.range(5).count()", timeout=300)
+    assert reply["status"] == "ok"
+    pids = _descendants(km)
+    assert pids, "the embedded endpoint should run a Python driver and a Spark JVM"
+    kernel_pid = km.provisioner.process.pid
+    kc.stop_channels()
+    km.shutdown_kernel(now=False)
+    assert _wait_gone(pids + [kernel_pid], 30) == []
+
+
+def test_sigkill_of_the_kernel_leaves_no_process():
+    km, kc = start_new_kernel(kernel_name=KERNEL_NAME, startup_timeout=60)
+    reply, _ = run_cell(kc, "spark.range(5).count()", timeout=300)
+    assert reply["status"] == "ok"
+    pids = _descendants(km)
+    assert pids
+    kc.stop_channels()
+    os.kill(km.provisioner.process.pid, signal.SIGKILL)
+    assert _wait_gone(pids, 30) == [], "processes outlived a SIGKILLed kernel"
+    km.cleanup_resources()
