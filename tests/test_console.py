@@ -1,36 +1,47 @@
-"""jupyter console driven through a pseudo-terminal."""
+"""jupyter console (its real prompt_toolkit interface) driven through a pseudo-terminal."""
+import os
+import re
+import time
+
 import pexpect
-import pytest
 
 from conftest import KERNEL_NAME, VENV_BIN
 
+PROMPT = r"In \[\S*?(\d+)\S*?\]: "
+
 
 def test_console_runs_a_multiline_cell(tmp_path):
-    child = pexpect.spawn(str(VENV_BIN / "jupyter"), ["console", "--kernel", KERNEL_NAME, "--simple-prompt"],
-                          encoding="utf-8", timeout=300, dimensions=(40, 200),
-                          env={**__import__("os").environ, "HOME": str(tmp_path)})
-    child.logfile_read = open(tmp_path / "console.log", "w")
+    env = {**os.environ, "PROMPT_TOOLKIT_NO_CPR": "1", "TERM": "xterm", "HOME": str(tmp_path)}
+    child = pexpect.spawn(str(VENV_BIN / "jupyter"), ["console", "--kernel", KERNEL_NAME],
+                          encoding="utf-8", timeout=300, dimensions=(40, 200), env=env)
+    log = open(tmp_path / "console.log", "w")
+    child.logfile_read = log
     try:
-        child.expect(r"In \[1\]: ")
-        child.sendline("total = 0")
-        child.expect(r"In \[2\]: ")
-        # A block: is_complete says "incomplete" until the blank line.
-        child.sendline("for i in range(4):")
+        child.expect(PROMPT)
+        child.send("total = 0\r")
+        child.expect(PROMPT)
+        # Enter after a block header asks the kernel's is_complete: "incomplete" with an indent,
+        # so the console opens a continuation line and indents it; a blank line runs the cell.
+        child.send("for i in range(4):\r")
         child.expect(r"\.\.\.: ")
-        child.sendline("    total += i * 10")
+        child.send("total += i * 10\r")
         child.expect(r"\.\.\.: ")
-        child.sendline("")
-        child.expect(r"In \[3\]: ")
-        child.sendline("print('total is', total, spark.range(3).count())")
+        time.sleep(0.5)
+        child.send("\r")
+        child.expect(PROMPT)
+        child.send("print('total is', total, spark.range(3).count())\r")
         child.expect(r"total is 60 3")
-        child.expect(r"In \[4\]: ")
-        child.sendline("1/0")
+        child.expect(PROMPT)
+        child.send("1/0\r")
         child.expect("ZeroDivisionError")
-        child.expect(r"In \[5\]: ")
-        child.sendeof()
-        child.expect(["exit", pexpect.EOF])
-        if child.isalive():
-            child.sendline("y")
+        child.expect(PROMPT)
+        child.sendcontrol("d")
+        if child.expect([r"exit \(\[y\]/n\)", pexpect.EOF], timeout=60) == 0:
+            child.send("y\r")
             child.expect(pexpect.EOF, timeout=60)
     finally:
         child.close(force=True)
+        log.close()
+    text = (tmp_path / "console.log").read_text()
+    # The kernel's own log lines must not land in the user's terminal.
+    assert not re.search(r"\] INFO livykernel", text), "kernel INFO logging leaked into the console"

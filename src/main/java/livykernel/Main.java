@@ -30,6 +30,7 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        configureLogging(args.length > 0 && args[0].equals("local-livy") ? "info" : "warn");
         if (args.length > 0 && args[0].equals("local-livy")) {
             System.exit(LocalLivyMain.run(Arrays.copyOfRange(args, 1, args.length)));
         }
@@ -60,6 +61,19 @@ public final class Main {
         Runtime.getRuntime().addShutdownHook(new Thread(endpoint::close, "livy-endpoint-close"));
         JupyterKernel kernel = new JupyterKernel(info, executor, Completer.NONE);
         kernel.run();
+    }
+
+    /**
+     * Front ends such as jupyter console show the kernel's stderr in the user's terminal, so the
+     * kernel logs warnings only unless LIVY_KERNEL_LOG_LEVEL asks for more. Must run before
+     * any logger is created.
+     */
+    private static void configureLogging(String defaultLevel) {
+        String level = System.getenv().getOrDefault("LIVY_KERNEL_LOG_LEVEL", defaultLevel);
+        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", level);
+        System.setProperty("org.slf4j.simpleLogger.showThreadName", "false");
+        System.setProperty("org.slf4j.simpleLogger.showShortLogName", "true");
+        System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
     }
 
     private static java.util.concurrent.ThreadFactory daemon(String name) {

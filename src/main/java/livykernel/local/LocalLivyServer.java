@@ -64,6 +64,9 @@ public final class LocalLivyServer implements AutoCloseable {
     }
 
     private static LocalLivyServer startChecked(LocalLivyOptions options) throws IOException {
+        // Without TCP_NODELAY the JDK server's separate header and body writes meet the client's
+        // delayed ACK: every response took ~40 ms. Read once, when the server classes load.
+        System.setProperty("sun.net.httpserver.nodelay", "true");
         Path script = extractDriver();
         String password = options.auth() ? randomSecret() : null;
         SessionRegistry registry = new SessionRegistry(options, script);

@@ -282,6 +282,9 @@ final class LocalSession {
             return;
         }
         running = next;
+        synchronized (recentStderr) {
+            recentStderr.clear(); // "Interpreter died" shows what this statement's process wrote last
+        }
         next.state = StatementState.RUNNING;
         next.started = System.currentTimeMillis();
         state = SessionState.BUSY;

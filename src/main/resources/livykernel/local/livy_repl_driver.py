@@ -80,6 +80,8 @@ class Driver:
         self.current = None  # statement id running on the main thread
         self.cancel_requested = set()
         self.main_ident = threading.main_thread().ident
+        # True only while user code runs: a cancel's SIGINT may then raise KeyboardInterrupt.
+        self.interruptible = False
 
     # ---- threads that watch the outside world -------------------------------------------------
 
@@ -157,9 +159,9 @@ class Driver:
             os._exit(4)
         sc = spark.sparkContext
         self.sc = sc
-        # PySpark installs a SIGINT handler that calls back into the JVM; ours only raises, which
-        # is what cancel needs (see cancel()).
-        signal.signal(signal.SIGINT, signal.default_int_handler)
+        # PySpark installs a SIGINT handler that calls back into the JVM; ours only raises, and
+        # only inside user code (see on_sigint and cancel()).
+        signal.signal(signal.SIGINT, self.on_sigint)
         import warnings
 
         with warnings.catch_warnings():
@@ -187,6 +189,12 @@ class Driver:
             except KeyboardInterrupt:
                 # A cancel signal that arrived just after its statement ended: nothing to stop.
                 continue
+
+    def on_sigint(self, signum, frame):
+        # A late signal must not break our own bookkeeping (sending the result): it raises only
+        # while user code runs and never in this file's frames, where `interruptible` is cleared.
+        if self.interruptible and (frame is None or frame.f_code.co_filename != _DRIVER_FILE):
+            raise KeyboardInterrupt
 
     def execute(self, req):
         sid = req["id"]
@@ -219,10 +227,13 @@ class Driver:
         sys.stdout, sys.stderr = out, err
         try:
             try:
+                self.interruptible = True
                 data = self.run_cell(code)
             finally:
+                self.interruptible = False
                 sys.stdout, sys.stderr = saved
         except BaseException:  # noqa: B902 - SystemExit and KeyboardInterrupt are statement errors too
+            self.interruptible = False
             etype, value, tb = sys.exc_info()
             partial = (out.getvalue() + err.getvalue()).rstrip()
             if partial:
@@ -302,12 +313,15 @@ class Driver:
 
     def run_sql(self, code):
         try:
+            self.interruptible = True
             df = self.namespace["spark"].sql(code)
             schema = json.loads(df.schema.json())
             rows = [list(row) for row in df.take(MAX_SQL_ROWS)]
+            self.interruptible = False
             data = json.loads(json.dumps(rows, default=_json_default))
             return {"status": "ok", "data": {"application/json": {"schema": schema, "data": data}}}
         except BaseException:  # noqa: B902
+            self.interruptible = False
             return error_output(*sys.exc_info())
 
     # ---- progress, cancel, completion (run on helper threads) ---------------------------------
@@ -351,7 +365,7 @@ class Driver:
                 log("cancelJobGroup(%s) failed: %s" % (sid, e))
             # Interrupting the main thread while it waits for a py4j answer would leave that
             # answer unread on the connection; the job cancel above ends such calls instead.
-            if not self.main_thread_in_py4j():
+            if self.interruptible and not self.main_thread_in_py4j():
                 with self.lock:
                     if self.current == sid:
                         signal.pthread_kill(self.main_ident, signal.SIGINT)
@@ -400,6 +414,9 @@ class Driver:
         send({"type": "completion", "rid": req.get("rid"), "candidates": candidates})
 
 
+_DRIVER_FILE = Driver.execute.__code__.co_filename
+
+
 class UnknownMagic(Exception):
     pass
 
@@ -415,7 +432,9 @@ def error_output(etype, value, tb):
         lines = traceback.format_exception_only(etype, value)
     else:
         lines = ["Traceback (most recent call last):\n"]
-        lines += traceback.format_tb(tb) if tb is not None else []
+        # Our own frames (the SIGINT handler that raised a cancel) mean nothing to the user.
+        frames = [f for f in traceback.extract_tb(tb) if f.filename != _DRIVER_FILE] if tb is not None else []
+        lines += traceback.format_list(frames)
         lines += traceback.format_exception_only(etype, value)
     return {"status": "error", "ename": etype.__name__, "evalue": str(value), "traceback": lines}
 
