@@ -452,9 +452,14 @@ final class LocalSession {
         return heartbeatDeadline > 0 && now > heartbeatDeadline;
     }
 
+    /**
+     * Unlike Livy, a session still starting is not reaped for idleness: on a loaded machine a
+     * start can outlast a short timeout, and the client has had no chance to use it yet.
+     */
     boolean idleExpired(long now) {
+        SessionState s = state();
         return idleTimeout != null && !idleTimeout.isZero() && !idleTimeout.isNegative()
-                && state().isActive() && now - lastActivity > idleTimeout.toMillis();
+                && s.isActive() && s != SessionState.STARTING && now - lastActivity > idleTimeout.toMillis();
     }
 
     /** A session that finished by itself (crash, start failure) is dropped after the retention time. */

@@ -24,6 +24,7 @@
  *   <li>A missing or pyspark-less Python leaves the session in {@code error} with the install
  *       command in its log.</li>
  *   <li>The idle timeout is checked every timeout/10 (0.5 s to 60 s) instead of every 60 s.</li>
+ *   <li>A session that is still starting is never reaped by the idle timeout (Livy would).</li>
  * </ul>
  */
 package livykernel.local;

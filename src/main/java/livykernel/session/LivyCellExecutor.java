@@ -10,12 +10,14 @@ import livykernel.livy.LivyException;
 import livykernel.livy.PollingPolicy;
 import livykernel.livy.Session;
 import livykernel.livy.Statement;
+import livykernel.livy.StatementOutput;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * Runs a cell as one statement of the kernel's Livy session: submit, poll adaptively, map the
@@ -34,6 +36,7 @@ public final class LivyCellExecutor implements CellExecutor {
     private final OutputMapper outputs;
     private final ExecutorService background;
     private final List<String> startupNotices;
+    private final StatementListener listener;
 
     private volatile boolean interruptRequested;
     private volatile Running running;
@@ -44,6 +47,12 @@ public final class LivyCellExecutor implements CellExecutor {
 
     public LivyCellExecutor(SessionManager sessions, PollingPolicy polling, OutputMapper outputs,
                             ExecutorService background, List<String> startupNotices) {
+        this(sessions, polling, outputs, background, startupNotices, StatementListener.NONE);
+    }
+
+    public LivyCellExecutor(SessionManager sessions, PollingPolicy polling, OutputMapper outputs,
+                            ExecutorService background, List<String> startupNotices, StatementListener listener) {
+        this.listener = listener;
         this.sessions = sessions;
         this.polling = polling;
         this.outputs = outputs;
@@ -53,12 +62,22 @@ public final class LivyCellExecutor implements CellExecutor {
 
     @Override
     public CellResult execute(Cell cell, CellOutput out) throws InterruptedException {
+        return run(cell.code(), null, out, output -> outputs.publish(output, out));
+    }
+
+    /**
+     * Runs {@code code} as one statement exactly like a cell (session start, progress, interrupt,
+     * lost-session handling) but hands the finished output to {@code finish} instead of the
+     * default mapping; magics such as %%sql render it themselves. {@code kind} may be null.
+     */
+    public CellResult run(String code, String kind, CellOutput out, Function<StatementOutput, CellResult> finish)
+            throws InterruptedException {
         interruptRequested = false;
         if (!noticesShown && !startupNotices.isEmpty()) {
             noticesShown = true;
             out.stream("stderr", String.join("\n", startupNotices) + "\n");
         }
-        if (cell.code().isBlank()) {
+        if (code.isBlank()) {
             return CellResult.success();
         }
         Session session;
@@ -75,7 +94,7 @@ public final class LivyCellExecutor implements CellExecutor {
         LivyClient client = sessions.client();
         Statement statement;
         try {
-            statement = client.submitStatement(session.id(), cell.code(), null);
+            statement = client.submitStatement(session.id(), code, kind);
         } catch (LivyException e) {
             return failure(session, e, "Could not submit the cell to Livy");
         }
@@ -84,14 +103,15 @@ public final class LivyCellExecutor implements CellExecutor {
             if (interruptRequested) {
                 requestCancel();
             }
-            return await(client, session, statement, out);
+            notify(() -> listener.started(session, statement, out));
+            return await(client, session, statement, out, finish);
         } finally {
             running = null;
         }
     }
 
-    private CellResult await(LivyClient client, Session session, Statement statement, CellOutput out)
-            throws InterruptedException {
+    private CellResult await(LivyClient client, Session session, Statement statement, CellOutput out,
+                             Function<StatementOutput, CellResult> finish) throws InterruptedException {
         long start = System.nanoTime();
         long lastKeepAlive = start;
         long cancelSeenAt = 0;
@@ -102,13 +122,19 @@ public final class LivyCellExecutor implements CellExecutor {
             try {
                 current = client.getStatement(session.id(), statement.id());
             } catch (LivyException e) {
+                Statement last = current;
+                notify(() -> listener.finished(last, out));
                 return failure(session, e, "Lost track of the running cell");
             }
+            Statement polled = current;
+            notify(() -> listener.polled(polled));
             if (interruptRequested && cancelSeenAt == 0) {
                 cancelSeenAt = System.nanoTime();
             }
             if (cancelSeenAt != 0 && !current.isFinished()
                     && (System.nanoTime() - cancelSeenAt) / 1_000_000 > CANCEL_WAIT_MILLIS) {
+                Statement last = current;
+                notify(() -> listener.finished(last, out));
                 return interrupted("Livy is still cancelling the statement (driver-side Python code cannot always be "
                         + "stopped); later cells wait until it ends.");
             }
@@ -117,14 +143,24 @@ public final class LivyCellExecutor implements CellExecutor {
                 keepAlive(client, session.id());
             }
         }
+        Statement last = current;
+        notify(() -> listener.finished(last, out));
         if ("cancelled".equals(current.state())) {
             return interrupted("The statement was cancelled; the Spark session is still usable.");
         }
-        CellResult result = outputs.publish(current.output(), out);
+        CellResult result = finish.apply(current.output());
         if (!result.ok() && "Error".equals(result.ename()) && result.evalue().startsWith("Interpreter died")) {
             checkSessionAlive(client, session);
         }
         return result;
+    }
+
+    private void notify(Runnable call) {
+        try {
+            call.run();
+        } catch (RuntimeException e) {
+            LOG.warn("statement listener failed", e);
+        }
     }
 
     private void keepAlive(LivyClient client, int sessionId) {

@@ -1,0 +1,79 @@
+"""The install script, and what a user sees when configuration or Livy is wrong."""
+import json
+import os
+import socket
+import subprocess
+import sys
+
+from jupyter_client.manager import start_new_kernel
+
+from conftest import KERNEL_NAME, ROOT, run_cell
+
+
+def _install(*args):
+    return subprocess.run([str(ROOT / "install"), *args], capture_output=True, text=True, cwd=ROOT,
+                          env={**os.environ, "PYTHON": sys.executable}, timeout=600)
+
+
+def test_install_is_idempotent_and_uninstall_removes(tmp_path):
+    first = _install("--prefix", str(tmp_path))
+    assert first.returncode == 0, first.stderr
+    spec_dir = tmp_path / "share" / "jupyter" / "kernels" / KERNEL_NAME
+    spec = json.loads((spec_dir / "kernel.json").read_text())
+    assert spec["display_name"] == "PySpark (Livy)"
+    assert spec["language"] == "python"
+    assert spec["interrupt_mode"] == "message"
+    assert spec["argv"][-1] == "{connection_file}"
+    assert os.path.isfile(spec["argv"][spec["argv"].index("-jar") + 1])
+    assert os.access(spec["argv"][0], os.X_OK)
+    assert {"logo-32x32.png", "logo-64x64.png", "logo-svg.svg"} <= {p.name for p in spec_dir.iterdir()}
+    assert os.access(spec["env"]["LIVY_KERNEL_PYTHON"], os.X_OK)
+
+    second = _install("--prefix", str(tmp_path))
+    assert second.returncode == 0, second.stderr
+    assert "Building" not in second.stdout, "an unchanged tree must not be rebuilt"
+
+    gone = _install("--prefix", str(tmp_path), "--uninstall")
+    assert gone.returncode == 0
+    assert not spec_dir.exists()
+
+
+def test_install_rejects_unknown_options():
+    bad = _install("--frobnicate")
+    assert bad.returncode == 2
+    assert "unknown option '--frobnicate'" in bad.stderr
+
+
+def test_malformed_config_is_reported_and_the_kernel_still_works(tmp_path):
+    conf = tmp_path / "sparkmagic"
+    conf.mkdir()
+    (conf / "config.json").write_text('{"kernel_python_credentials": {"url": "http://x:8998",}')
+    km, kc = start_new_kernel(kernel_name=KERNEL_NAME, startup_timeout=60,
+                              env={**os.environ, "SPARKMAGIC_CONF_DIR": str(conf)})
+    try:
+        reply, outputs = run_cell(kc, "")
+        assert reply["status"] == "ok"
+        stderr = "".join(c["text"] for t, c in outputs if t == "stream" and c["name"] == "stderr")
+        assert "config.json is not valid JSON" in stderr and "line 1" in stderr, outputs
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
+
+
+def test_unreachable_livy_is_one_clear_error(tmp_path):
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    km, kc = start_new_kernel(kernel_name=KERNEL_NAME, startup_timeout=60,
+                              env={**os.environ, "LIVY_URL": f"http://127.0.0.1:{port}"})
+    try:
+        reply, outputs = run_cell(kc, "print(1)", timeout=120)
+        assert reply["status"] == "error"
+        assert f"Cannot reach Livy at http://127.0.0.1:{port}" in reply["evalue"]
+        assert not any("at livykernel." in line or "Exception:" in line for line in reply["traceback"])
+        # The kernel keeps answering.
+        reply, _ = run_cell(kc, "print(2)", timeout=120)
+        assert reply["status"] == "error"
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
