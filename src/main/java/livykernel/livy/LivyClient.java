@@ -72,6 +72,19 @@ public final class LivyClient {
                 .build();
     }
 
+    private LivyClient(HttpUrl base, OkHttpClient http) {
+        this.base = base;
+        this.http = http;
+    }
+
+    /**
+     * The same endpoint with every call (retries included) bounded by {@code timeout}: for
+     * requests that must answer quickly, such as completion while the user types.
+     */
+    public LivyClient withCallTimeout(Duration timeout) {
+        return new LivyClient(base, http.newBuilder().callTimeout(timeout).build());
+    }
+
     public String url() {
         return base.toString().replaceAll("/$", "");
     }
@@ -123,6 +136,57 @@ public final class LivyClient {
 
     public void cancelStatement(int sessionId, int statementId) {
         call(post(url("sessions", sessionId, "statements", statementId, "cancel"), Map.of()), null);
+    }
+
+    /** Livy's completion candidates at {@code cursor}; PySpark sessions on real Livy always answer none. */
+    public List<String> complete(int sessionId, String code, String kind, int cursor) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("code", code);
+        body.put("kind", kind);
+        body.put("cursor", cursor);
+        Completions answer = call(post(url("sessions", sessionId, "completion"), body), Completions.class);
+        return answer == null || answer.candidates() == null ? List.of() : answer.candidates();
+    }
+
+    @com.fasterxml.jackson.annotation.JsonIgnoreProperties(ignoreUnknown = true)
+    private record Completions(List<String> candidates) {
+    }
+
+    /**
+     * GETs JSON at an absolute URL (the Spark UI's REST API behind {@code appInfo.sparkUiUrl}) with
+     * Livy's headers and auth, within {@code timeout} and without retries: a progress poll that
+     * fails is simply skipped, so it must never hold its thread for the retry backoff.
+     */
+    public com.fasterxml.jackson.databind.JsonNode getAbsolute(String absoluteUrl, Duration timeout) {
+        HttpUrl u = HttpUrl.parse(absoluteUrl);
+        if (u == null) {
+            throw new LivyException("'" + absoluteUrl + "' is not an http(s) URL.", null);
+        }
+        okhttp3.Call call = noRetryHttp().newCall(get(u));
+        call.timeout().timeout(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        try (Response response = call.execute()) {
+            ResponseBody body = response.body();
+            String text = body == null ? "" : body.string();
+            if (!response.isSuccessful()) {
+                throw new LivyException(response.code(), "GET " + u.encodedPath() + " answered " + response.code() + ".");
+            }
+            return json.readTree(text);
+        } catch (JsonProcessingException e) {
+            throw new LivyException("GET " + u.encodedPath() + " did not answer JSON (" + e.getOriginalMessage() + ").", e);
+        } catch (IOException e) {
+            throw new LivyException("GET " + u.encodedPath() + " failed: " + e, e);
+        }
+    }
+
+    private OkHttpClient noRetryHttp;
+
+    private synchronized OkHttpClient noRetryHttp() {
+        if (noRetryHttp == null) {
+            OkHttpClient.Builder b = http.newBuilder();
+            b.interceptors().removeIf(i -> i instanceof RetryInterceptor);
+            noRetryHttp = b.build();
+        }
+        return noRetryHttp;
     }
 
     private HttpUrl url(Object... segments) {

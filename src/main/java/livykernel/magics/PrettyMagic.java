@@ -1,0 +1,107 @@
+package livykernel.magics;
+
+import livykernel.kernel.CellOutput;
+import livykernel.kernel.CellResult;
+import livykernel.livy.StatementOutput;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code %%pretty}: runs the code in the session; when its last line is a DataFrame expression
+ * the rows are shown as a table (HTML, text, Table Schema) instead of {@code DataFrame[id: bigint]}.
+ */
+final class PrettyMagic implements Magic {
+
+    static final int DEFAULT_MAX_ROWS = 100;
+
+    private final MagicContext ctx;
+
+    PrettyMagic(MagicContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public String name() {
+        return "pretty";
+    }
+
+    @Override
+    public String summary() {
+        return "Run the code; if its last line is a Spark (or pandas) DataFrame, show its rows as a table.";
+    }
+
+    @Override
+    public String example() {
+        return "%%pretty\nspark.range(5).selectExpr(\"id\", \"id * id AS square\")";
+    }
+
+    @Override
+    public List<Flag> flags() {
+        return List.of(Flag.value("-n", "--maxrows", "MAXROWS", "show at most MAXROWS rows (default "
+                + DEFAULT_MAX_ROWS + ", -1 for all)"));
+    }
+
+    @Override
+    public Body body() {
+        // Optional because "%%pretty df" alone is enough; run() insists on code from one or the other.
+        return Body.OPTIONAL;
+    }
+
+    @Override
+    public int maxPositionals() {
+        // "%%pretty df" shows a DataFrame variable without a body.
+        return 1;
+    }
+
+    @Override
+    public CellResult run(MagicCall call, CellOutput out) throws InterruptedException {
+        int maxRows = call.args().intValue("pretty", "maxrows", DEFAULT_MAX_ROWS);
+        String code = call.body();
+        if (!call.args().positionals().isEmpty()) {
+            code = code.isBlank() ? call.args().positionals().get(0)
+                    : code.stripTrailing() + "\n" + call.args().positionals().get(0);
+        }
+        if (code.isBlank()) {
+            throw new MagicUsageException("%%pretty needs code whose last line is a DataFrame, on the lines after it "
+                    + "or as its argument: %%pretty df");
+        }
+        return ctx.livy().run(SessionPython.pretty(code, maxRows), null, out, output -> render(output, maxRows, out));
+    }
+
+    private static CellResult render(StatementOutput output, int maxRows, CellOutput out) {
+        if (output == null) {
+            return CellRouter.usageError("LivyError", "Livy returned no output for the cell.");
+        }
+        if (output.isError()) {
+            return SparkErrors.result(output);
+        }
+        SessionPython.Printed printed = SessionPython.parse(output.data() == null ? null : output.data().path("text/plain").asText(null));
+        if (printed == null) {
+            return CellRouter.usageError("LivyError", "The cell ran but its result could not be read back from the session.");
+        }
+        if (!printed.before().isEmpty()) {
+            out.stream("stdout", printed.before() + "\n");
+        }
+        if (!printed.after().isBlank()) {
+            out.stream("stderr", printed.after().strip() + "\n");
+        }
+        String kind = printed.result().path("kind").asText();
+        switch (kind) {
+            case "table" -> {
+                ResultTable table = ResultTable.from(printed.result());
+                out.executeResult(table.bundle(table.caption(maxRows, "-n")), Map.of());
+            }
+            case "html" -> out.executeResult(Bundles.of(printed.result().path("html").asText(),
+                    printed.result().path("text").asText()), Map.of());
+            case "repr" -> {
+                if (!printed.result().path("text").isNull()) {
+                    out.executeResult(Map.of("text/plain", printed.result().path("text").asText()), Map.of());
+                }
+            }
+            default -> {
+            }
+        }
+        return CellResult.success();
+    }
+}

@@ -1,0 +1,119 @@
+package livykernel.magics;
+
+import livykernel.kernel.CellOutput;
+import livykernel.kernel.CellResult;
+import livykernel.livy.StatementOutput;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code %%sql}: runs Spark SQL in the session and shows the rows as HTML, text and Table
+ * Schema JSON. Rows are capped by -n (stated when it cuts); errors are Spark's message.
+ */
+final class SqlMagic implements Magic {
+
+    static final int DEFAULT_MAX_ROWS = 2500;
+    static final double DEFAULT_FRACTION = 0.1;
+
+    private final MagicContext ctx;
+
+    SqlMagic(MagicContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public String name() {
+        return "sql";
+    }
+
+    @Override
+    public String summary() {
+        return "Run Spark SQL in the session and show the result as a table.";
+    }
+
+    @Override
+    public String example() {
+        return "%%sql -n 100\nSELECT * FROM my_view WHERE x > 1";
+    }
+
+    @Override
+    public List<Flag> flags() {
+        return List.of(
+                Flag.toggle("-q", "--quiet", "run the query, show nothing"),
+                Flag.value("-n", "--maxrows", "MAXROWS", "show at most MAXROWS rows (default " + DEFAULT_MAX_ROWS + ", -1 for all)"),
+                Flag.value("-m", "--samplemethod", "take|sample", "take the first rows (default) or sample them"),
+                Flag.value("-r", "--samplefraction", "FRACTION", "fraction for -m sample (default " + DEFAULT_FRACTION + ")"),
+                Flag.value("-o", "--output", "VAR", "not supported: there is no local Python to store the result in"));
+    }
+
+    @Override
+    public Body body() {
+        return Body.REQUIRED;
+    }
+
+    /** The validated flags of one %%sql call. */
+    record Options(boolean quiet, int maxRows, boolean sample, double fraction) {
+    }
+
+    static Options options(MagicArgs args) {
+        if (args.has("output")) {
+            throw NoLocalNamespace.refuse("%%sql -o " + args.value("output"), "To keep the result, create it in the "
+                    + "session instead: " + args.value("output") + " = spark.sql(\"…\") (then %%pretty "
+                    + args.value("output") + " to show it).");
+        }
+        int maxRows = args.intValue("sql", "maxrows", DEFAULT_MAX_ROWS);
+        String method = args.value("samplemethod");
+        if (method != null && !method.equals("take") && !method.equals("sample")) {
+            throw new MagicUsageException("%%sql: -m must be 'take' or 'sample', not '" + method + "'.");
+        }
+        boolean sample = "sample".equals(method);
+        double fraction = args.doubleValue("sql", "samplefraction", DEFAULT_FRACTION);
+        if (args.has("samplefraction") && !sample) {
+            throw new MagicUsageException("%%sql: -r only applies with -m sample.");
+        }
+        if (!(fraction > 0 && fraction <= 1)) {
+            throw new MagicUsageException("%%sql: -r must be a fraction between 0 (exclusive) and 1, not " + fraction + ".");
+        }
+        return new Options(args.has("quiet"), maxRows, sample, fraction);
+    }
+
+    @Override
+    public CellResult run(MagicCall call, CellOutput out) throws InterruptedException {
+        Options o = options(call.args());
+        String query = call.body().strip();
+        if (query.endsWith(";")) {
+            // spark.sql takes one statement; a habitual trailing semicolon should not fail it.
+            query = query.substring(0, query.length() - 1).stripTrailing();
+        }
+        String code = SessionPython.sql(query, o.maxRows(), o.sample(), o.fraction());
+        return ctx.livy().run(code, null, out, output -> render(output, o, out));
+    }
+
+    static CellResult render(StatementOutput output, Options o, CellOutput out) {
+        if (output == null) {
+            return CellRouter.usageError("LivyError", "Livy returned no output for the query.");
+        }
+        if (output.isError()) {
+            return SparkErrors.result(output);
+        }
+        SessionPython.Printed printed = SessionPython.parse(output.data() == null ? null : output.data().path("text/plain").asText(null));
+        if (printed == null) {
+            return CellRouter.usageError("LivyError", "The query ran but its result could not be read back from the session.");
+        }
+        String extra = (printed.before() + "\n" + printed.after()).strip();
+        if (!extra.isEmpty()) {
+            out.stream("stderr", extra + "\n");
+        }
+        if (o.quiet()) {
+            return CellResult.success();
+        }
+        ResultTable table = ResultTable.from(printed.result());
+        if (table.columns().isEmpty()) {
+            return CellResult.success();
+        }
+        String caption = table.caption(o.maxRows(), "-n") + (o.sample() ? " Rows sampled with fraction " + o.fraction() + "." : "");
+        out.executeResult(table.bundle(caption), Map.of());
+        return CellResult.success();
+    }
+}

@@ -1,0 +1,113 @@
+package livykernel.magics;
+
+import livykernel.kernel.Completer;
+import livykernel.livy.LivyClient;
+import livykernel.session.SessionManager;
+import okhttp3.mockwebserver.Dispatcher;
+import okhttp3.mockwebserver.MockResponse;
+import okhttp3.mockwebserver.MockWebServer;
+import okhttp3.mockwebserver.RecordedRequest;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Completion against a Livy that, like real Livy for PySpark, answers /completion with nothing. */
+class CompletionOverLivyTest {
+
+    private MockWebServer server;
+    private ScheduledExecutorService scheduler;
+    private final List<String> requests = new CopyOnWriteArrayList<>();
+    private final List<String> submitted = new CopyOnWriteArrayList<>();
+    private volatile String state = "idle";
+
+    @BeforeEach
+    void start() throws IOException {
+        server = new MockWebServer();
+        server.setDispatcher(new Dispatcher() {
+            @Override
+            public MockResponse dispatch(RecordedRequest r) {
+                String line = r.getMethod() + " " + r.getPath();
+                requests.add(line);
+                if (line.equals("POST /sessions")) {
+                    return json(201, "{\"id\":1,\"state\":\"idle\",\"kind\":\"pyspark\"}");
+                }
+                if (line.equals("GET /sessions/1")) {
+                    return json(200, "{\"id\":1,\"state\":\"" + state + "\",\"kind\":\"pyspark\"}");
+                }
+                if (line.equals("POST /sessions/1/completion")) {
+                    return json(200, "{\"candidates\":[]}");
+                }
+                if (line.equals("POST /sessions/1/statements")) {
+                    submitted.add(r.getBody().readUtf8());
+                    String text = SessionPython.MARKER.replace("\u001e", "\\u001e")
+                            + "{\\\"matches\\\": [\\\"spark.range\\\", \\\"spark.read\\\"]}";
+                    return json(201, "{\"id\":7,\"state\":\"available\",\"output\":{\"status\":\"ok\",\"execution_count\":7,"
+                            + "\"data\":{\"text/plain\":\"" + text + "\"}}}");
+                }
+                return json(404, "\"unexpected " + line + "\"");
+            }
+        });
+        server.start();
+        scheduler = Executors.newSingleThreadScheduledExecutor();
+    }
+
+    @AfterEach
+    void stop() throws IOException {
+        scheduler.shutdownNow();
+        server.shutdown();
+    }
+
+    private static MockResponse json(int code, String body) {
+        return new MockResponse().setResponseCode(code).setHeader("Content-Type", "application/json").setBody(body);
+    }
+
+    private SessionManager sessions() {
+        LivyClient client = new LivyClient(new LivyClient.Settings(server.url("/").toString(), null, null, Map.of(),
+                Duration.ofSeconds(2), Duration.ofSeconds(2), List.of()));
+        return new SessionManager(() -> client, scheduler, Map.of(), 0, Duration.ofSeconds(5));
+    }
+
+    @Test
+    void withoutASessionNothingIsAsked() {
+        SessionCompleter c = new SessionCompleter(Fixtures.registry(), sessions(), Duration.ofSeconds(1));
+        assertEquals(List.of(), c.complete("spark.r", 7).matches());
+        assertEquals(List.of(), requests);
+    }
+
+    @Test
+    void idleSessionIsAskedThroughAHiddenStatement() throws Exception {
+        SessionManager sessions = sessions();
+        sessions.ensureSession(new Fixtures.Recorder(), () -> false);
+        SessionCompleter c = new SessionCompleter(Fixtures.registry(), sessions, Duration.ofSeconds(1));
+        Completer.Completion got = c.complete("df = spark.r", 12);
+        assertEquals(List.of("spark.range", "spark.read"), got.matches());
+        assertEquals(5, got.cursorStart());
+        assertTrue(requests.contains("POST /sessions/1/completion"), requests.toString());
+        assertEquals(1, submitted.size());
+        String token = Base64.getEncoder().encodeToString("spark.r".getBytes(StandardCharsets.UTF_8));
+        assertTrue(submitted.get(0).contains("rlcompleter") && submitted.get(0).contains(token), submitted.get(0));
+    }
+
+    @Test
+    void busySessionGetsNoHiddenStatement() throws Exception {
+        SessionManager sessions = sessions();
+        sessions.ensureSession(new Fixtures.Recorder(), () -> false);
+        state = "busy";
+        SessionCompleter c = new SessionCompleter(Fixtures.registry(), sessions, Duration.ofSeconds(1));
+        assertEquals(List.of(), c.complete("spark.r", 7).matches());
+        assertEquals(List.of(), submitted);
+    }
+}

@@ -1,0 +1,76 @@
+package livykernel.magics;
+
+import livykernel.config.KernelConfig;
+import livykernel.display.OutputMapper;
+import livykernel.kernel.CellOutput;
+import livykernel.livy.PollingPolicy;
+import livykernel.progress.ProgressMode;
+import livykernel.progress.ProgressSettings;
+import livykernel.session.LivyCellExecutor;
+import livykernel.session.SessionManager;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+
+/** A registry wired to a session manager that must never reach Livy, and a recording output. */
+final class Fixtures {
+
+    private Fixtures() {
+    }
+
+    static KernelConfig config(Map<String, Object> sessionConfigs) {
+        return new KernelConfig("http://livy.example:8998", "Basic_Access", "alice", "hunter2-secret", sessionConfigs,
+                Map.of("X-Api-Token", "tok-123"), 60, Duration.ofSeconds(60), Duration.ofSeconds(5),
+                Duration.ofSeconds(5), false, null, List.of());
+    }
+
+    static SessionManager sessions(Map<String, Object> sessionConfigs) {
+        return new SessionManager(() -> {
+            throw new IllegalStateException("no Livy in this test");
+        }, Executors.newSingleThreadScheduledExecutor(), sessionConfigs, 60, Duration.ofSeconds(5));
+    }
+
+    static MagicContext context(SessionManager sessions, ProgressSettings progress) {
+        LivyCellExecutor livy = new LivyCellExecutor(sessions, PollingPolicy.DEFAULT, new OutputMapper(),
+                Executors.newCachedThreadPool(), List.of());
+        return new MagicContext(sessions, livy, config(sessions.sessionConfigs()), () -> "http://livy.example:8998", progress);
+    }
+
+    static MagicRegistry registry() {
+        return MagicRegistry.standard(context(sessions(Map.of()), new ProgressSettings(ProgressMode.ON)));
+    }
+
+    /** Records what a magic published. */
+    static final class Recorder implements CellOutput {
+        final List<String> stdout = new ArrayList<>();
+        final List<Map<String, Object>> displays = new ArrayList<>();
+        final List<Map<String, Object>> results = new ArrayList<>();
+
+        @Override
+        public void stream(String name, String text) {
+            stdout.add(name + ":" + text);
+        }
+
+        @Override
+        public void display(Map<String, Object> data, Map<String, Object> metadata, String displayId) {
+            displays.add(data);
+        }
+
+        @Override
+        public void updateDisplay(Map<String, Object> data, Map<String, Object> metadata, String displayId) {
+            displays.add(data);
+        }
+
+        @Override
+        public void executeResult(Map<String, Object> data, Map<String, Object> metadata) {
+            results.add(data);
+        }
+
+        @Override
+        public void clearOutput(boolean wait) {
+        }
+    }
+}

@@ -1,0 +1,54 @@
+package livykernel.magics;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class SecretMaskerTest {
+
+    @Test
+    void masksSecretKeysAtAnyDepth() {
+        Map<String, Object> masked = SecretMasker.mask(Map.of(
+                "driverMemory", "2g",
+                "conf", Map.of("spark.hadoop.fs.s3a.secret.key", "AKIAXYZ", "spark.hadoop.fs.s3a.access.key", "ID1",
+                        "spark.ssl.keyPassword", "pw", "spark.sql.shuffle.partitions", "8",
+                        "spark.executorEnv.GITHUB_TOKEN", "ghp_x")));
+        assertEquals("2g", masked.get("driverMemory"));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> conf = (Map<String, Object>) masked.get("conf");
+        assertEquals(SecretMasker.MASK, conf.get("spark.hadoop.fs.s3a.secret.key"));
+        assertEquals(SecretMasker.MASK, conf.get("spark.hadoop.fs.s3a.access.key"));
+        assertEquals(SecretMasker.MASK, conf.get("spark.ssl.keyPassword"));
+        assertEquals(SecretMasker.MASK, conf.get("spark.executorEnv.GITHUB_TOKEN"));
+        assertEquals("8", conf.get("spark.sql.shuffle.partitions"));
+    }
+
+    @Test
+    void masksPasswordsInUrls() {
+        assertEquals("https://bob:" + SecretMasker.MASK + "@livy.example:8998/x",
+                SecretMasker.maskUrl("https://bob:pa55@livy.example:8998/x"));
+        assertEquals("http://livy:8998", SecretMasker.maskUrl("http://livy:8998"));
+    }
+
+    @Test
+    void infoNeverShowsConfiguredSecrets() {
+        Map<String, Object> conf = Map.of("conf", Map.of("spark.hadoop.fs.s3a.secret.key", "AKIA-SECRET-1"));
+        livykernel.session.SessionManager sessions = Fixtures.sessions(conf);
+        MagicContext ctx = new MagicContext(sessions, null, Fixtures.config(conf),
+                () -> "https://alice:url-pw-9@livy.example", null);
+        // No session yet, and listing fails (the test manager has no Livy): info must still render.
+        Map<String, Object> bundle = new InfoMagic(ctx).bundle();
+        for (Object v : bundle.values()) {
+            String s = v.toString();
+            assertFalse(s.contains("AKIA-SECRET-1"), s);
+            assertFalse(s.contains("hunter2-secret"), s);
+            assertFalse(s.contains("tok-123"), s);
+            assertFalse(s.contains("url-pw-9"), s);
+            assertTrue(s.contains("spark.hadoop.fs.s3a.secret.key"), s);
+        }
+    }
+}
