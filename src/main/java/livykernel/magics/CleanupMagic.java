@@ -42,11 +42,6 @@ final class CleanupMagic implements Magic {
     }
 
     @Override
-    public Body body() {
-        return Body.NONE;
-    }
-
-    @Override
     public CellResult run(MagicCall call, CellOutput out) {
         if (!call.args().has("force")) {
             throw new MagicUsageException("%%cleanup deletes every Spark session on the endpoint that you may delete, "

@@ -38,11 +38,6 @@ final class DeleteMagic implements Magic {
     }
 
     @Override
-    public Body body() {
-        return Body.NONE;
-    }
-
-    @Override
     public CellResult run(MagicCall call, CellOutput out) {
         if (!call.args().has("session")) {
             throw new MagicUsageException("%%delete needs the session id: %%delete -f -s ID (%%info lists the sessions).");

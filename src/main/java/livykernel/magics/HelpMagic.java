@@ -33,16 +33,6 @@ final class HelpMagic implements Magic {
     }
 
     @Override
-    public List<Flag> flags() {
-        return List.of();
-    }
-
-    @Override
-    public Body body() {
-        return Body.NONE;
-    }
-
-    @Override
     public CellResult run(MagicCall call, CellOutput out) {
         out.display(bundle(), Map.of(), null);
         return CellResult.success();

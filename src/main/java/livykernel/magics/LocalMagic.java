@@ -24,11 +24,6 @@ final class LocalMagic implements Magic {
     }
 
     @Override
-    public List<Flag> flags() {
-        return List.of();
-    }
-
-    @Override
     public Body body() {
         return Body.OPTIONAL;
     }

@@ -49,11 +49,6 @@ final class LogsMagic implements Magic {
                 Flag.value("-g", "--grep", "TEXT", "only lines containing TEXT (any case)"));
     }
 
-    @Override
-    public Body body() {
-        return Body.NONE;
-    }
-
     /** What to fetch, validated from the flags. {@code from} null means "the last lines". */
     record Request(Integer from, int lines, boolean all, String grep) {
     }

@@ -23,9 +23,13 @@ public interface Magic {
     /** A short usage example for %%help, e.g. "%%logs -n 200 --grep ERROR". */
     String example();
 
-    List<Flag> flags();
+    default List<Flag> flags() {
+        return List.of();
+    }
 
-    Body body();
+    default Body body() {
+        return Body.NONE;
+    }
 
     /** How many positional arguments the first line may carry (most magics take none). */
     default int maxPositionals() {

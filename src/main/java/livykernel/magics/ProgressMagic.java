@@ -34,16 +34,6 @@ final class ProgressMagic implements Magic {
     }
 
     @Override
-    public List<Flag> flags() {
-        return List.of();
-    }
-
-    @Override
-    public Body body() {
-        return Body.NONE;
-    }
-
-    @Override
     public int maxPositionals() {
         return 1;
     }
