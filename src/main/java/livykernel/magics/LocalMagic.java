@@ -3,7 +3,6 @@ package livykernel.magics;
 import livykernel.kernel.CellOutput;
 import livykernel.kernel.CellResult;
 
-import java.util.List;
 
 /** {@code %%local}: refused with the reason (sparkmagic ran it in the kernel's own IPython). */
 final class LocalMagic implements Magic {

@@ -5,7 +5,6 @@ import livykernel.kernel.CellResult;
 import livykernel.progress.ProgressMode;
 import livykernel.progress.ProgressSettings;
 
-import java.util.List;
 import java.util.Locale;
 
 /** {@code %%progress on|off|text|widget}: switches how Spark job progress is shown for later cells. */
