@@ -9,8 +9,11 @@ class PollingPolicyTest {
     private final PollingPolicy policy = PollingPolicy.DEFAULT;
 
     @Test
-    void startsAtTheFloor() {
-        assertEquals(20, policy.nextDelayMillis(0));
+    void firstPollsComeFastThenSettleOnTheFloor() {
+        assertEquals(5, policy.nextDelayMillis(0));
+        assertEquals(5, policy.nextDelayMillis(8));
+        assertEquals(10, policy.nextDelayMillis(20));
+        assertEquals(20, policy.nextDelayMillis(40));
         assertEquals(20, policy.nextDelayMillis(300));
     }
 

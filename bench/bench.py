@@ -1,0 +1,513 @@
+"""Side-by-side benchmark: livy-kernel vs sparkmagic's PySpark kernel on one Livy endpoint.
+
+Run through bench/run (which prepares bench/.venv and the kernelspecs). Both kernels talk to the
+same Livy endpoint, each through its own tiny counting reverse proxy (so HTTP requests per cell are
+counted at the endpoint side), and are measured interleaved: A B, then B A, ...
+
+Writes bench/results.md, bench/results.png and bench/work/raw.json.
+"""
+from __future__ import annotations
+
+import argparse
+import base64
+import http.client
+import http.server
+import json
+import os
+import queue
+import re
+import shutil
+import signal
+import socket
+import socketserver
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import psutil
+import zmq
+from jupyter_client.kernelspec import KernelSpecManager
+from jupyter_client.manager import KernelManager
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+WORK = BENCH / "work"
+OURS = "pyspark-livy"
+THEIRS = "pysparkkernel"
+LABEL = {OURS: "livy-kernel", THEIRS: "sparkmagic 0.23"}
+DURATIONS = [0, 0.1, 0.3, 1, 2, 6]
+
+
+def log(*a):
+    print(f"[{time.strftime('%H:%M:%S')}]", *a, flush=True)
+
+
+# --------------------------------------------------------------------------- counting proxy
+
+class CountingProxy:
+    """HTTP/1.1 keep-alive reverse proxy on 127.0.0.1 that counts requests by (method, route)."""
+
+    def __init__(self, upstream: str, name: str):
+        u = urllib.parse.urlparse(upstream)
+        self.up_host, self.up_port = u.hostname, u.port or 80
+        self.name = name
+        self.lock = threading.Lock()
+        self.requests: list[tuple[float, str, str]] = []
+        proxy = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+            disable_nagle_algorithm = True  # with the single write below: no 40 ms delayed-ACK stalls
+
+            def log_message(self, *args):
+                pass
+
+            def _forward(self):
+                n = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(n) if n else None
+                with proxy.lock:
+                    proxy.requests.append((time.perf_counter(), self.command, self.path))
+                conn = getattr(self, "_up", None)
+                for attempt in range(2):
+                    if conn is None:
+                        conn = http.client.HTTPConnection(proxy.up_host, proxy.up_port, timeout=120)
+                        conn.connect()
+                        conn.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+                        self._up = conn
+                    try:
+                        headers = {k: v for k, v in self.headers.items()
+                                   if k.lower() not in ("connection", "keep-alive", "transfer-encoding")}
+                        conn.request(self.command, self.path, body=body, headers=headers)
+                        resp = conn.getresponse()
+                        data = resp.read()
+                        break
+                    except (http.client.HTTPException, OSError):
+                        conn.close()
+                        conn = self._up = None
+                        if attempt:
+                            self.send_error(502)
+                            return
+                head = [f"HTTP/1.1 {resp.status} {resp.reason}"]
+                head += [f"{k}: {v}" for k, v in resp.getheaders()
+                         if k.lower() not in ("connection", "keep-alive", "transfer-encoding", "content-length")]
+                head.append(f"Content-Length: {len(data)}")
+                self.wfile.write(("\r\n".join(head) + "\r\n\r\n").encode("latin-1") + data)
+
+            do_GET = do_POST = do_DELETE = do_PUT = _forward
+
+        class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
+            daemon_threads = True
+
+            def handle_error(self, request, client_address):
+                pass  # a kernel closing its keep-alive connection at shutdown is not news
+
+        self.server = Server(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True, name=f"proxy-{name}").start()
+
+    def count(self) -> int:
+        with self.lock:
+            return len(self.requests)
+
+    def since(self, i: int) -> list[tuple[float, str, str]]:
+        with self.lock:
+            return list(self.requests[i:])
+
+    def close(self):
+        self.server.shutdown()
+
+
+# --------------------------------------------------------------------------- endpoint
+
+class Endpoint:
+    def __init__(self, jar: Path, python: str):
+        self.log = open(WORK / "local-livy.log", "w")
+        self.proc = subprocess.Popen(["java", "-jar", str(jar), "local-livy", "--port", "0", "--python", python],
+                                     stdout=subprocess.PIPE, stderr=self.log, text=True)
+        line = self.proc.stdout.readline()
+        info = json.loads(line)
+        self.url, self.username, self.password = info["url"].rstrip("/"), info["username"], info["password"]
+        threading.Thread(target=self._drain, daemon=True).start()
+        tok = base64.b64encode(f"{self.username}:{self.password}".encode()).decode()
+        self.headers = {"Authorization": "Basic " + tok, "Content-Type": "application/json",
+                        "X-Requested-By": "bench"}
+
+    def _drain(self):
+        for line in self.proc.stdout:
+            self.log.write(line)
+
+    def call(self, method, path, body=None):
+        req = urllib.request.Request(self.url + path, method=method, headers=self.headers,
+                                     data=json.dumps(body).encode() if body is not None else None)
+        with urllib.request.urlopen(req, timeout=60) as r:
+            return json.loads(r.read() or b"null")
+
+    def delete_all_sessions(self):
+        for s in self.call("GET", "/sessions").get("sessions", []):
+            try:
+                self.call("DELETE", f"/sessions/{s['id']}")
+            except Exception:
+                pass
+
+    def close(self):
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            self.proc.wait(30)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+
+
+def tree_rss(pid: int) -> int:
+    try:
+        p = psutil.Process(pid)
+        procs = [p] + p.children(recursive=True)
+    except psutil.NoSuchProcess:
+        return 0
+    total = 0
+    for q in procs:
+        try:
+            total += q.memory_info().rss
+        except psutil.NoSuchProcess:
+            pass
+    return total
+
+
+def bench_endpoint_sessions(ep: Endpoint, n: int) -> list[dict]:
+    """Issue 3: start time and memory of one local PySpark session, straight over REST."""
+    out = []
+    ep_proc = psutil.Process(ep.proc.pid)
+    for i in range(n):
+        before = {c.pid for c in ep_proc.children(recursive=True)}
+        t0 = time.perf_counter()
+        s = ep.call("POST", "/sessions", {"kind": "pyspark"})
+        while True:
+            state = ep.call("GET", f"/sessions/{s['id']}")["state"]
+            if state not in ("not_started", "starting"):
+                break
+            time.sleep(0.05)
+        start_s = time.perf_counter() - t0
+        time.sleep(2)
+        new = [c for c in ep_proc.children(recursive=True) if c.pid not in before]
+        rss_idle = sum(c.memory_info().rss for c in new if c.is_running())
+        st = ep.call("POST", f"/sessions/{s['id']}/statements", {"code": "spark.range(100000).count()"})
+        while ep.call("GET", f"/sessions/{s['id']}/statements/{st['id']}")["state"] not in (
+                "available", "error", "cancelled"):
+            time.sleep(0.05)
+        # The endpoint's own floor: the same time.sleep(d) statements, polled every 2 ms by a bare client.
+        floor = {}
+        ep.call("POST", f"/sessions/{s['id']}/statements", {"code": "import time"})
+        time.sleep(0.5)
+        for d in DURATIONS:
+            t0 = time.perf_counter()
+            st = ep.call("POST", f"/sessions/{s['id']}/statements", {"code": f"time.sleep({d})"})
+            while ep.call("GET", f"/sessions/{s['id']}/statements/{st['id']}")["state"] not in (
+                    "available", "error", "cancelled"):
+                time.sleep(0.002)
+            floor[str(d)] = time.perf_counter() - t0 - d
+        time.sleep(1)
+        new = [c for c in ep_proc.children(recursive=True) if c.pid not in before]
+        rss_job = sum(c.memory_info().rss for c in new if c.is_running())
+        ep_rss = ep_proc.memory_info().rss
+        ep.call("DELETE", f"/sessions/{s['id']}")
+        out.append({"state": state, "start_s": start_s, "session_rss": rss_idle, "session_rss_after_job": rss_job,
+                    "processes": len(new), "endpoint_rss": ep_rss,
+                    "floor_s": floor})
+        log(f"endpoint session {i}: {state} in {start_s:.2f}s, session tree {rss_idle / 2**20:.0f} MiB "
+            f"({rss_job / 2**20:.0f} MiB after a job), endpoint JVM {ep_rss / 2**20:.0f} MiB")
+        time.sleep(2)
+    return out
+
+
+# --------------------------------------------------------------------------- kernels
+
+class Kernel:
+    def __init__(self, name: str, env: dict, argv: list[str] | None = None):
+        self.name = name
+        self.km = KernelManager(kernel_name=name)
+        # Reconnect quickly while the kernel is still binding its ports (default 100 ms would
+        # quantise the ready time of both kernels).
+        self.km.context.setsockopt(zmq.RECONNECT_IVL, 5)
+        if argv is not None:
+            self.km.kernel_spec.argv = argv
+        self.env = env
+
+    def start(self) -> float:
+        t0 = time.perf_counter()
+        self.km.start_kernel(env=self.env)
+        self.kc = self.km.client()
+        self.kc.start_channels()
+        msg_id = self.kc.kernel_info()
+        sent = time.perf_counter()
+        while True:
+            try:
+                m = self.kc.get_shell_msg(timeout=0.5)
+            except queue.Empty:
+                if not self.km.is_alive():
+                    raise RuntimeError(f"{self.name} died while starting")
+                if time.perf_counter() - t0 > 120:
+                    raise RuntimeError(f"{self.name} not ready after 120 s")
+                if time.perf_counter() - sent > 3:
+                    msg_id = self.kc.kernel_info()
+                    sent = time.perf_counter()
+                continue
+            if m["msg_type"] == "kernel_info_reply":
+                self.ready_s = time.perf_counter() - t0
+                return self.ready_s
+
+    @property
+    def pid(self) -> int:
+        return self.km.provisioner.process.pid
+
+    def rss(self) -> int:
+        return tree_rss(self.pid)
+
+    def run(self, code: str, timeout=600) -> tuple[float, dict]:
+        self._drain_iopub()
+        t0 = time.perf_counter()
+        msg_id = self.kc.execute(code, store_history=True)
+        while True:
+            m = self.kc.get_shell_msg(timeout=timeout)
+            if m["parent_header"].get("msg_id") == msg_id and m["msg_type"] == "execute_reply":
+                return time.perf_counter() - t0, m["content"]
+
+    def outputs(self) -> str:
+        texts = []
+        for m in self._drain_iopub():
+            c = m["content"]
+            if m["msg_type"] == "stream":
+                texts.append(c["text"])
+            elif m["msg_type"] in ("execute_result", "display_data"):
+                texts.append(c.get("data", {}).get("text/plain", ""))
+            elif m["msg_type"] == "error":
+                texts.append(f"{c['ename']}: {c['evalue']}")
+        return "".join(texts)
+
+    def _drain_iopub(self):
+        msgs = []
+        while True:
+            try:
+                msgs.append(self.kc.get_iopub_msg(timeout=0.01))
+            except queue.Empty:
+                return msgs
+
+    def stop(self):
+        try:
+            self.kc.stop_channels()
+        except Exception:
+            pass
+        try:
+            self.km.shutdown_kernel(now=False)
+        except Exception:
+            self.km.shutdown_kernel(now=True)
+
+
+def stats(xs):
+    xs = [x for x in xs if x is not None]
+    if not xs:
+        return None
+    return {"median": statistics.median(xs), "min": min(xs), "max": max(xs), "n": len(xs)}
+
+
+def orders(n):
+    """Alternating kernel order per round: A B, B A, A B, ..."""
+    return [[OURS, THEIRS] if i % 2 == 0 else [THEIRS, OURS] for i in range(n)]
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--jar", required=True)
+    ap.add_argument("--python", required=True, help="Python with pyspark for the local endpoint")
+    a = ap.parse_args()
+
+    q = a.quick
+    ready_rounds = 2 if q else 6
+    session_rounds = 1 if q else 3
+    cell_repeats = 1 if q else 3
+    endpoint_sessions = 1 if q else 3
+    variant_rounds = 2 if q else 6
+
+    raw: dict = {"quick": q, "when": time.strftime("%Y-%m-%d %H:%M:%S"),
+                 "machine": {"cpus": os.cpu_count(), "mem_gib": round(psutil.virtual_memory().total / 2**30, 1)}}
+    t_start = time.perf_counter()
+
+    log("starting the standalone local endpoint")
+    ep = Endpoint(Path(a.jar), a.python)
+    prox = {OURS: CountingProxy(ep.url, OURS), THEIRS: CountingProxy(ep.url, THEIRS)}
+    try:
+        # sparkmagic's config: one per bench, pointing at its proxy.
+        sm_conf = WORK / "sparkmagic"
+        sm_conf.mkdir(parents=True, exist_ok=True)
+        (sm_conf / "config.json").write_text(json.dumps({
+            "kernel_python_credentials": {"username": ep.username, "password": ep.password,
+                                          "url": prox[THEIRS].url, "auth": "Basic_Access"},
+            "livy_session_startup_timeout_seconds": 300,
+        }, indent=1))
+        (WORK / "livy-kernel-config.json").write_text("{}")
+        base = {k: v for k, v in os.environ.items() if not k.startswith(("LIVY_", "SPARKMAGIC_"))}
+        base["SPARKMAGIC_CONF_DIR"] = str(sm_conf)
+        base["LIVY_KERNEL_CONFIG"] = str(WORK / "livy-kernel-config.json")
+        env = {
+            THEIRS: dict(base),
+            OURS: dict(base, LIVY_URL=prox[OURS].url, LIVY_USERNAME=ep.username, LIVY_PASSWORD=ep.password),
+        }
+        spec_argv = KernelSpecManager().get_kernel_spec(OURS).argv
+        raw["install_flags"] = spec_argv[1:spec_argv.index("-jar")]
+        raw["argv"] = {OURS: spec_argv, THEIRS: KernelSpecManager().get_kernel_spec(THEIRS).argv}
+
+        # ---- 1. ready time and memory right after start (no Livy session), interleaved
+        ready = {OURS: [], THEIRS: []}
+        rss_start = {OURS: [], THEIRS: []}
+        for r, order in enumerate(orders(ready_rounds)):
+            for name in order:
+                k = Kernel(name, env[name])
+                try:
+                    ready[name].append(k.start())
+                    time.sleep(2)
+                    rss_start[name].append(k.rss())
+                finally:
+                    k.stop()
+                time.sleep(1)
+                log(f"ready {LABEL[name]}: {ready[name][-1]:.3f}s, rss {rss_start[name][-1] / 2**20:.0f} MiB")
+        raw["ready_s"], raw["rss_start"] = ready, rss_start
+
+        # ---- 2. JVM flag variants of our kernel (ready time and RSS after start)
+        java = spec_argv[0]
+        jar_arg = spec_argv[spec_argv.index("-jar"):]
+        no_cds = [f for f in spec_argv if not f.startswith("-XX:SharedArchiveFile")]
+        variants = {"java -jar (no flags)": [java] + jar_arg, "install flags without AppCDS": no_cds}
+        if no_cds != spec_argv:
+            variants["install flags with AppCDS (as installed)"] = spec_argv
+        var = {v: {"ready_s": [], "rss": []} for v in variants}
+        for r in range(variant_rounds):
+            names = list(variants) if r % 2 == 0 else list(reversed(variants))
+            for v in names:
+                k = Kernel(OURS, env[OURS], argv=variants[v])
+                try:
+                    var[v]["ready_s"].append(k.start())
+                    time.sleep(2)
+                    var[v]["rss"].append(k.rss())
+                finally:
+                    k.stop()
+                time.sleep(1)
+        for v in variants:
+            log(f"variant {v}: ready {statistics.median(var[v]['ready_s']):.3f}s, "
+                f"rss {statistics.median(var[v]['rss']) / 2**20:.0f} MiB")
+        raw["variants"] = {v: {"argv": variants[v], **var[v]} for v in variants}
+
+        # ---- 3. the endpoint's own session start and memory (issue 3)
+        log("endpoint session start and memory")
+        raw["endpoint_sessions"] = bench_endpoint_sessions(ep, endpoint_sessions)
+
+        # ---- 4. sessions: first cell, per-cell overhead, requests per cell, idle memory
+        first = {OURS: [], THEIRS: []}
+        first_req = {OURS: [], THEIRS: []}
+        cells = {name: {str(d): [] for d in DURATIONS} for name in (OURS, THEIRS)}
+        reqs = {name: {str(d): [] for d in DURATIONS} for name in (OURS, THEIRS)}
+        routes = {name: {} for name in (OURS, THEIRS)}
+        rss_idle = {OURS: [], THEIRS: []}
+        timeline = {}
+        for r, order in enumerate(orders(session_rounds)):
+            ks = {}
+            try:
+                for name in order:
+                    ks[name] = Kernel(name, env[name])
+                    ks[name].start()
+                for name in order:
+                    i0 = prox[name].count()
+                    wall, reply = ks[name].run("import time")
+                    if reply["status"] != "ok":
+                        raise RuntimeError(f"{LABEL[name]} first cell failed: {reply} {ks[name].outputs()}")
+                    first[name].append(wall)
+                    first_req[name].append(prox[name].count() - i0)
+                    t_send = time.perf_counter() - wall
+                    timeline.setdefault(name, []).append(
+                        [(round(t - t_send, 3), m, re.sub(r"/\d+", "/{id}", p)) for t, m, p in prox[name].since(i0)])
+                    log(f"first cell {LABEL[name]}: {wall:.2f}s, {first_req[name][-1]} requests")
+                    ks[name].outputs()
+                # warm-up cell each (not measured)
+                for name in order:
+                    ks[name].run("time.sleep(0)")
+                for rep in range(cell_repeats):
+                    for d in DURATIONS:
+                        o = order if rep % 2 == 0 else list(reversed(order))
+                        for name in o:
+                            i0 = prox[name].count()
+                            wall, reply = ks[name].run(f"time.sleep({d})")
+                            if reply["status"] != "ok":
+                                raise RuntimeError(f"{LABEL[name]} cell failed: {reply}")
+                            cells[name][str(d)].append(wall - d)
+                            got = prox[name].since(i0)
+                            reqs[name][str(d)].append(len(got))
+                            for _, method, path in got:
+                                route = method + " " + re.sub(r"/\d+", "/{id}", path.split("?")[0])
+                                routes[name][route] = routes[name].get(route, 0) + 1
+                    log(f"round {r} repeat {rep}: " + "; ".join(
+                        f"{LABEL[n]} " + " ".join(f"{cells[n][str(d)][-1] * 1000:.0f}" for d in DURATIONS)
+                        for n in order) + " (ms overhead)")
+                time.sleep(3)
+                for name in order:
+                    rss_idle[name].append(ks[name].rss())
+                    log(f"idle rss after cells {LABEL[name]}: {rss_idle[name][-1] / 2**20:.0f} MiB")
+            finally:
+                for k in ks.values():
+                    k.stop()
+                time.sleep(1)
+                ep.delete_all_sessions()
+        raw.update(first_cell_s=first, first_cell_requests=first_req, overhead_s=cells, requests=reqs,
+                   routes=routes, rss_idle=rss_idle, first_cell_timeline=timeline)
+
+        # ---- 5. progress widget cost (written by another engineer; optional)
+        raw["progress"] = run_progress_hook(ep, prox, env, q)
+    finally:
+        for p in prox.values():
+            p.close()
+        try:
+            ep.delete_all_sessions()
+        except Exception:
+            pass
+        ep.close()
+    raw["bench_seconds"] = time.perf_counter() - t_start
+    (WORK / "raw.json").write_text(json.dumps(raw, indent=1))
+    import report
+    report.write(raw, BENCH)
+    log(f"done in {raw['bench_seconds']:.0f}s: bench/results.md, bench/results.png")
+
+
+def run_progress_hook(ep, prox, env, quick) -> dict:
+    """If bench/progress_cost.py exists, run it against the same endpoint and kernels.
+
+    Contract: it gets LIVY_URL/LIVY_USERNAME/LIVY_PASSWORD (the endpoint), JUPYTER_PATH and
+    JUPYTER_DATA_DIR (both kernelspecs), SPARKMAGIC_CONF_DIR, BENCH_QUICK=1|0 and BENCH_PROGRESS_JSON.
+    Its stdout (Markdown) goes into results.md. If it writes JSON {"rows": [{"measure", "median",
+    "min", "max", "target"}]} to BENCH_PROGRESS_JSON, those rows join the ratios table.
+    """
+    script = BENCH / "progress_cost.py"
+    if not script.exists():
+        return {"present": False}
+    out_json = WORK / "progress_cost.json"
+    out_json.unlink(missing_ok=True)
+    e = dict(env[THEIRS], LIVY_URL=ep.url, LIVY_USERNAME=ep.username, LIVY_PASSWORD=ep.password,
+             BENCH_QUICK="1" if quick else "0", BENCH_PROGRESS_JSON=str(out_json))
+    log("running bench/progress_cost.py")
+    try:
+        p = subprocess.run([sys.executable, str(script)], env=e, capture_output=True, text=True, timeout=600)
+        res = {"present": True, "exit": p.returncode, "stdout": p.stdout, "stderr": p.stderr[-3000:]}
+    except subprocess.TimeoutExpired:
+        res = {"present": True, "exit": None, "stdout": "", "stderr": "timed out after 600 s"}
+    if out_json.exists():
+        try:
+            res["json"] = json.loads(out_json.read_text())
+        except ValueError as err:
+            res["json_error"] = str(err)
+    return res
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(BENCH))
+    main()
