@@ -27,7 +27,7 @@ def test_install_is_idempotent_and_uninstall_removes(tmp_path):
     assert os.path.isfile(spec["argv"][spec["argv"].index("-jar") + 1])
     assert os.access(spec["argv"][0], os.X_OK)
     assert {"logo-32x32.png", "logo-64x64.png", "logo-svg.svg"} <= {p.name for p in spec_dir.iterdir()}
-    assert os.access(spec["env"]["LIVY_KERNEL_PYTHON"], os.X_OK)
+    assert os.access(spec["env"]["LIVY_KERNEL_DEFAULT_PYTHON"], os.X_OK)
 
     second = _install("--prefix", str(tmp_path))
     assert second.returncode == 0, second.stderr
@@ -74,6 +74,21 @@ def test_unreachable_livy_is_one_clear_error(tmp_path):
         # The kernel keeps answering.
         reply, _ = run_cell(kc, "print(2)", timeout=120)
         assert reply["status"] == "error"
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
+
+
+def test_python_without_pyspark_gives_an_install_hint(tmp_path):
+    bare = tmp_path / "bare-venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(bare)], check=True)
+    km, kc = start_new_kernel(kernel_name=KERNEL_NAME, startup_timeout=60,
+                              env={**os.environ, "LIVY_KERNEL_PYTHON": str(bare / "bin" / "python")})
+    try:
+        reply, _ = run_cell(kc, "print(1)", timeout=180)
+        assert reply["status"] == "error"
+        assert reply["ename"] == "SessionError"
+        assert "pip install pyspark" in reply["evalue"], reply["evalue"]
     finally:
         kc.stop_channels()
         km.shutdown_kernel(now=True)

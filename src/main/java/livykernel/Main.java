@@ -3,10 +3,16 @@ package livykernel;
 import livykernel.config.ConfigLoader;
 import livykernel.config.KernelConfig;
 import livykernel.display.OutputMapper;
-import livykernel.kernel.Completer;
 import livykernel.kernel.JupyterKernel;
 import livykernel.livy.PollingPolicy;
 import livykernel.local.LocalLivyMain;
+import livykernel.magics.CellRouter;
+import livykernel.magics.MagicContext;
+import livykernel.magics.MagicRegistry;
+import livykernel.magics.SessionCompleter;
+import livykernel.progress.ProgressMode;
+import livykernel.progress.ProgressReporter;
+import livykernel.progress.ProgressSettings;
 import livykernel.session.LivyCellExecutor;
 import livykernel.session.SessionManager;
 import livykernel.wire.ConnectionInfo;
@@ -14,6 +20,7 @@ import livykernel.wire.ConnectionInfo;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -54,12 +61,20 @@ public final class Main {
         ExecutorService background = Executors.newCachedThreadPool(daemon("livy-background"));
         SessionManager sessions = new SessionManager(endpoint, scheduler, config.sessionConfigs(),
                 config.heartbeatTimeoutSeconds(), config.sessionStartupTimeout());
+        ProgressSettings progressSettings = new ProgressSettings(progressMode(config));
+        ProgressReporter progress = new ProgressReporter(progressSettings,
+                url -> endpoint.get().getAbsolute(url, Duration.ofSeconds(3)),
+                Executors.newSingleThreadScheduledExecutor(daemon("spark-progress")));
         LivyCellExecutor executor = new LivyCellExecutor(sessions, PollingPolicy.DEFAULT, new OutputMapper(),
-                background, config.configProblems());
+                background, config.configProblems(), progress);
         // Runs on every JVM exit (shutdown request, SIGTERM): the embedded endpoint kills its
         // Spark processes. The kernel's own hook deletes the Livy session before this matters.
         Runtime.getRuntime().addShutdownHook(new Thread(endpoint::close, "livy-endpoint-close"));
-        JupyterKernel kernel = new JupyterKernel(info, executor, Completer.NONE);
+        MagicRegistry magics = MagicRegistry.standard(
+                new MagicContext(sessions, executor, config, endpoint::describe, progressSettings));
+        JupyterKernel kernel = new JupyterKernel(info, new CellRouter(executor, magics),
+                new SessionCompleter(magics, sessions, Duration.ofMillis(1500)));
+        progress.attach(kernel.comms());
         kernel.run();
     }
 
@@ -74,6 +89,15 @@ public final class Main {
         System.setProperty("org.slf4j.simpleLogger.showThreadName", "false");
         System.setProperty("org.slf4j.simpleLogger.showShortLogName", "true");
         System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
+    }
+
+    /** The configured progress mode ({@code progress_mode}, {@code LIVY_KERNEL_PROGRESS}); ON when unset or unknown. */
+    private static ProgressMode progressMode(KernelConfig config) {
+        ProgressMode mode = ProgressMode.parse(config.progressMode());
+        if (mode == null && config.progressMode() != null) {
+            System.err.println("livy-kernel: progress mode '" + config.progressMode() + "' is not on, off, text or widget; using on");
+        }
+        return mode == null ? ProgressMode.ON : mode;
     }
 
     private static java.util.concurrent.ThreadFactory daemon(String name) {

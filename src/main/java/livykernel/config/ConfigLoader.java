@@ -89,11 +89,14 @@ public final class ConfigLoader {
         int read = intValue(merged, "http_read_timeout_seconds", 60, problems);
         boolean ignoreSsl = merged.path("ignore_ssl_errors").asBoolean(false);
 
-        String python = firstNonBlank(env.get("LIVY_KERNEL_PYTHON"), text(merged, "local_python"), env.get("PYSPARK_PYTHON"));
+        String python = firstNonBlank(env.get("LIVY_KERNEL_PYTHON"), text(merged, "local_python"),
+                env.get("PYSPARK_PYTHON"), env.get("LIVY_KERNEL_DEFAULT_PYTHON"));
+
+        String progress = firstNonBlank(env.get("LIVY_KERNEL_PROGRESS"), text(merged, "progress_mode"));
 
         return new KernelConfig(url, auth, emptyToNull(username), emptyToNull(password), sessionConfigs, headers,
                 heartbeat, Duration.ofSeconds(startup), Duration.ofSeconds(connect), Duration.ofSeconds(read),
-                ignoreSsl, python, problems);
+                ignoreSsl, python, problems, progress);
     }
 
     private java.util.Optional<Path> sparkmagicFile() {

@@ -12,6 +12,7 @@ import java.util.Map;
  * @param auth              "None" or "Basic_Access"
  * @param sessionConfigs    body of POST /sessions (defaults merged underneath), without kind
  * @param configProblems    readable descriptions of config files that could not be used
+ * @param progressMode      "on", "off", "text" or "widget" as configured (parsed by the progress display), or null
  */
 public record KernelConfig(
         String livyUrl,
@@ -26,7 +27,17 @@ public record KernelConfig(
         Duration readTimeout,
         boolean ignoreSslErrors,
         String localPython,
-        List<String> configProblems) {
+        List<String> configProblems,
+        String progressMode) {
+
+    /** Without a progress mode (the kernel's default applies). */
+    public KernelConfig(String livyUrl, String auth, String username, String password, Map<String, Object> sessionConfigs,
+                        Map<String, String> customHeaders, int heartbeatTimeoutSeconds, Duration sessionStartupTimeout,
+                        Duration connectTimeout, Duration readTimeout, boolean ignoreSslErrors, String localPython,
+                        List<String> configProblems) {
+        this(livyUrl, auth, username, password, sessionConfigs, customHeaders, heartbeatTimeoutSeconds,
+                sessionStartupTimeout, connectTimeout, readTimeout, ignoreSslErrors, localPython, configProblems, null);
+    }
 
     public KernelConfig {
         sessionConfigs = Map.copyOf(sessionConfigs);
@@ -43,13 +54,13 @@ public record KernelConfig(
     public KernelConfig withEndpoint(String url, String auth, String username, String password) {
         return new KernelConfig(url, auth, username, password, sessionConfigs, customHeaders,
                 heartbeatTimeoutSeconds, sessionStartupTimeout, connectTimeout, readTimeout,
-                ignoreSslErrors, localPython, configProblems);
+                ignoreSslErrors, localPython, configProblems, progressMode);
     }
 
     /** Builds a copy with other session configs (for %%configure). */
     public KernelConfig withSessionConfigs(Map<String, Object> configs) {
         return new KernelConfig(livyUrl, auth, username, password, configs, customHeaders,
                 heartbeatTimeoutSeconds, sessionStartupTimeout, connectTimeout, readTimeout,
-                ignoreSslErrors, localPython, configProblems);
+                ignoreSslErrors, localPython, configProblems, progressMode);
     }
 }

@@ -96,7 +96,8 @@ class ConfigLoaderTest {
     @Test
     void pythonForLocalEndpointPrefersKernelVariable() {
         assertEquals("/k/python", load(Map.of("LIVY_KERNEL_PYTHON", "/k/python", "PYSPARK_PYTHON", "/p")).localPython());
-        assertEquals("/p", load(Map.of("PYSPARK_PYTHON", "/p")).localPython());
+        assertEquals("/p", load(Map.of("PYSPARK_PYTHON", "/p", "LIVY_KERNEL_DEFAULT_PYTHON", "/d")).localPython());
+        assertEquals("/d", load(Map.of("LIVY_KERNEL_DEFAULT_PYTHON", "/d")).localPython());
     }
 
     @Test

@@ -1,0 +1,157 @@
+package livykernel.progress;
+
+import livykernel.kernel.CellOutput;
+import livykernel.kernel.CommManager;
+import livykernel.livy.Session;
+import livykernel.livy.Statement;
+import livykernel.session.StatementListener;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.LongSupplier;
+
+/**
+ * Shows Spark job progress for each statement (widget, text line, sparkmonitor feed) according to
+ * {@link ProgressSettings}. Called on the execution thread; all polling and rendering runs on its
+ * own scheduler thread, and failures are logged, never thrown. With mode OFF nothing is polled.
+ */
+public final class ProgressReporter implements StatementListener {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ProgressReporter.class);
+    /** First poll soon after submit; then a few per second, fewer for long statements. */
+    static final long FIRST_POLL_MS = 200;
+    static final long FAST_POLL_MS = 250;
+    static final long SLOW_POLL_MS = 500;
+    static final long FAST_PHASE_MS = 10_000;
+    /** The longest the cell's reply waits for the final snapshot (typically a few ms). */
+    static final long FINAL_WAIT_MS = 500;
+
+    private final ProgressSettings settings;
+    private final SparkRest rest;
+    private final ScheduledExecutorService scheduler;
+    private final LongSupplier clock;
+    private final WidgetRegistry registry = new WidgetRegistry();
+    private final SparkMonitorFeed sparkMonitor = new SparkMonitorFeed();
+    private volatile CommManager comms;
+
+    private volatile StatementMonitor current;
+    private volatile ScheduledFuture<?> nextTick;
+    private volatile boolean running;
+
+    public ProgressReporter(ProgressSettings settings, SparkRest rest, ScheduledExecutorService scheduler) {
+        this(settings, rest, scheduler, System::currentTimeMillis);
+    }
+
+    ProgressReporter(ProgressSettings settings, SparkRest rest, ScheduledExecutorService scheduler, LongSupplier clock) {
+        this.settings = settings;
+        this.rest = rest;
+        this.scheduler = scheduler;
+        this.clock = clock;
+    }
+
+    /** Gives the reporter the kernel's comms and registers the widget control and sparkmonitor targets. */
+    public void attach(CommManager commManager) {
+        this.comms = commManager;
+        commManager.registerTarget(WidgetRegistry.CONTROL_TARGET, registry::controlOpened);
+        commManager.registerTarget(SparkMonitorFeed.TARGET, sparkMonitor::opened);
+    }
+
+    @Override
+    public void started(Session session, Statement statement, CellOutput out) {
+        current = null;
+        ProgressMode mode = settings.mode();
+        if (mode == ProgressMode.OFF) {
+            return;
+        }
+        CommManager c = comms;
+        SparkPoller poller = session.sparkUiUrl() == null || session.appId() == null ? null
+                : new SparkPoller(rest, session.sparkUiUrl(), session.appId(), statement.id());
+        var parent = c == null ? null : c.currentParent();
+        SparkMonitorFeed.Tracker feed = c != null && sparkMonitor.active()
+                ? sparkMonitor.track(session.appId(), session.name() != null ? session.name() : "livy-session-" + session.id(), parent)
+                : null;
+        StatementMonitor monitor = new StatementMonitor(mode, out, mode == ProgressMode.TEXT ? null : c, parent, registry,
+                poller, feed, clock);
+        current = monitor;
+        running = true;
+        schedule(monitor, FIRST_POLL_MS, clock.getAsLong());
+    }
+
+    @Override
+    public void polled(Statement statement) {
+        StatementMonitor m = current;
+        if (m != null) {
+            m.livyProgress(statement.progress());
+        }
+    }
+
+    @Override
+    public void finished(Statement last, CellOutput out) {
+        StatementMonitor m = current;
+        current = null;
+        if (m == null) {
+            return;
+        }
+        running = false;
+        ScheduledFuture<?> t = nextTick;
+        if (t != null) {
+            t.cancel(false);
+        }
+        ProgressState.Outcome outcome = outcome(last);
+        try {
+            // Runs after any tick in flight (one thread), so the snapshot is the last word.
+            Future<?> done = scheduler.submit(() -> safely(() -> m.finish(outcome)));
+            done.get(FINAL_WAIT_MS, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            LOG.debug("final progress snapshot still pending after {} ms", FINAL_WAIT_MS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | RejectedExecutionException e) {
+            LOG.debug("final progress snapshot failed", e);
+        }
+    }
+
+    /** The mode the display uses for new statements. */
+    public ProgressSettings settings() {
+        return settings;
+    }
+
+    static ProgressState.Outcome outcome(Statement last) {
+        if (last == null || last.isCancelled() || !last.isFinished()) {
+            return ProgressState.Outcome.CANCELLED;
+        }
+        return "error".equals(last.state()) ? ProgressState.Outcome.FAILED : ProgressState.Outcome.SUCCEEDED;
+    }
+
+    private void schedule(StatementMonitor m, long delayMs, long startedAt) {
+        try {
+            nextTick = scheduler.schedule(() -> {
+                if (!running || current != m) {
+                    return;
+                }
+                safely(m::tick);
+                if (running && current == m) {
+                    long elapsed = clock.getAsLong() - startedAt;
+                    schedule(m, elapsed < FAST_PHASE_MS ? FAST_POLL_MS : SLOW_POLL_MS, startedAt);
+                }
+            }, delayMs, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            LOG.debug("progress scheduler is shut down");
+        }
+    }
+
+    private static void safely(Runnable r) {
+        try {
+            r.run();
+        } catch (RuntimeException e) {
+            LOG.warn("Spark progress display failed", e);
+        }
+    }
+}

@@ -1,0 +1,133 @@
+package livykernel.progress;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import livykernel.kernel.CellOutput;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The text display's life cycle and the fallback path, with a fake Spark REST API and a fake clock. */
+class StatementMonitorTest {
+
+    record Out(String type, Map<String, Object> data, String displayId) {
+    }
+
+    static final class Recorder implements CellOutput {
+        final List<Out> outs = new ArrayList<>();
+
+        @Override public void stream(String name, String text) { outs.add(new Out("stream", Map.of("text", text), null)); }
+        @Override public void display(Map<String, Object> d, Map<String, Object> m, String id) { outs.add(new Out("display_data", d, id)); }
+        @Override public void updateDisplay(Map<String, Object> d, Map<String, Object> m, String id) { outs.add(new Out("update_display_data", d, id)); }
+        @Override public void executeResult(Map<String, Object> d, Map<String, Object> m) { outs.add(new Out("execute_result", d, null)); }
+        @Override public void clearOutput(boolean wait) { outs.add(new Out("clear_output", Map.of(), null)); }
+    }
+
+    /** Serves recorded files by URL suffix; {@code jobs} is switchable to simulate progress. */
+    static final class FakeSpark implements SparkRest {
+        String jobs = "multi-running1-jobs";
+        String stages = "multi-running1-stages";
+        boolean down;
+        final List<String> urls = new ArrayList<>();
+
+        @Override
+        public JsonNode get(String url) {
+            urls.add(url);
+            if (down) {
+                throw new IllegalStateException("connection refused");
+            }
+            String name = url.endsWith("/jobs") ? jobs : url.endsWith("/stages") ? stages : "multi-running1-executors";
+            return ProgressMappingTest.recorded(name);
+        }
+    }
+
+    final AtomicLong clock = new AtomicLong(1_000_000);
+    final Recorder out = new Recorder();
+    final FakeSpark spark = new FakeSpark();
+
+    StatementMonitor monitor(int statementId) {
+        SparkPoller poller = new SparkPoller(spark, "http://127.0.0.1:4040/", "local-1", statementId);
+        return new StatementMonitor(ProgressMode.TEXT, out, null, null, new WidgetRegistry(), poller, null, clock::get);
+    }
+
+    @Test
+    void nothingIsShownForAStatementWithoutSparkJobs() {
+        StatementMonitor m = monitor(9);
+        m.tick();
+        clock.addAndGet(250);
+        m.tick();
+        m.finish(ProgressState.Outcome.SUCCEEDED);
+        assertEquals(List.of(), out.outs);
+        assertEquals("http://127.0.0.1:4040/api/v1/applications/local-1/jobs", spark.urls.get(0));
+        assertTrue(spark.urls.stream().allMatch(u -> u.endsWith("/jobs")), "no stage/executor calls without jobs");
+    }
+
+    @Test
+    void textLineOpensOnFirstJobUpdatesAtMostOncePerSecondAndEndsAsSummary() {
+        StatementMonitor m = monitor(1);
+        m.tick();
+        assertEquals(1, out.outs.size());
+        Out first = out.outs.get(0);
+        assertEquals("display_data", first.type());
+        String line = (String) first.data().get("text/plain");
+        assertTrue(line.startsWith("Spark [>                   ] 0% 0/8 tasks | job 2 running: count at <stdin>:5"), line);
+        assertEquals(Map.of("text/plain", line), first.data());
+
+        clock.addAndGet(250);
+        m.tick();   // throttled: less than a second since the last line
+        assertEquals(1, out.outs.size());
+        clock.addAndGet(800);
+        m.tick();
+        assertEquals(2, out.outs.size());
+        assertEquals("update_display_data", out.outs.get(1).type());
+        assertEquals(first.displayId(), out.outs.get(1).displayId());
+
+        spark.jobs = "multi-done-jobs";
+        spark.stages = "multi-done-stages";
+        clock.addAndGet(3000);
+        m.finish(ProgressState.Outcome.SUCCEEDED);
+        Out last = out.outs.get(out.outs.size() - 1);
+        assertEquals("update_display_data", last.type());
+        assertEquals(first.displayId(), last.displayId());
+        assertEquals(Map.of("text/plain", "Spark: 2 jobs succeeded, 24/24 tasks, 3 stages in 4.1s"), last.data());
+    }
+
+    @Test
+    void unreachableSparkUiFallsBackToLivysProgress() {
+        spark.down = true;
+        StatementMonitor m = monitor(1);
+        m.tick();
+        assertEquals(List.of(), out.outs, "no display while Livy's progress is 0");
+        m.livyProgress(0.25);
+        clock.addAndGet(250);
+        m.tick();
+        assertEquals(1, out.outs.size());
+        assertEquals("Spark [=====>              ] 25% | 0.3s", out.outs.get(0).data().get("text/plain"));
+        assertEquals(1, spark.urls.size(), "the unreachable UI is not retried on every poll");
+        clock.addAndGet(800);
+        m.finish(ProgressState.Outcome.SUCCEEDED);
+        String summary = (String) out.outs.get(out.outs.size() - 1).data().get("text/plain");
+        assertTrue(summary.startsWith("Spark: finished in 1.1s (Spark job details unavailable"), summary);
+    }
+
+    @Test
+    void throttleLetsOnePassPerInterval() {
+        AtomicLong t = new AtomicLong(0);
+        Throttle th = new Throttle(250, t::get);
+        assertTrue(th.tryPass());
+        t.set(100);
+        assertFalse(th.tryPass());
+        t.set(249);
+        assertFalse(th.tryPass());
+        t.set(250);
+        assertTrue(th.tryPass());
+        t.set(400);
+        assertFalse(th.tryPass());
+    }
+}
