@@ -26,12 +26,15 @@ public final class SparkMonitorFeed {
 
     private volatile Comm comm;
     private final Set<String> announcedApps = new HashSet<>();
+    /** Executors the front end has been told about since the comm opened (guarded by announcedApps). */
+    private int executorsAnnounced;
 
     /** Comm target: remembers the front end's comm and acknowledges it as the original extension does. */
     public void opened(Comm c, JsonNode data, Message open) {
         comm = c;
         synchronized (announcedApps) {
             announcedApps.clear();
+            executorsAnnounced = 0;
         }
         ObjectNode ack = Json.object();
         ack.put("msgtype", "commopen");
@@ -60,7 +63,6 @@ public final class SparkMonitorFeed {
         private final JsonNode parent;
         private final Map<Integer, String> jobStatus = new HashMap<>();
         private final Map<Integer, String> stageStatus = new HashMap<>();
-        private int executorsSent = -1;
 
         Tracker(String appId, String appName, JsonNode parent) {
             this.appId = appId;
@@ -73,17 +75,7 @@ public final class SparkMonitorFeed {
                 return;
             }
             announceApp(now);
-            if (snap.executors() != executorsSent) {
-                for (int i = Math.max(0, executorsSent); i < Math.max(1, snap.executors()); i++) {
-                    ObjectNode e = event("sparkExecutorAdded");
-                    e.put("executorId", snap.executors() == 0 ? "driver" : String.valueOf(i + 1));
-                    e.put("time", now);
-                    e.put("numCores", snap.executors() == 0 ? snap.cores() : snap.cores() / snap.executors());
-                    e.put("totalCores", snap.cores());
-                    send(e);
-                }
-                executorsSent = Math.max(1, snap.executors());
-            }
+            announceExecutors(snap, now);
             Map<Integer, SparkStage> stages = new HashMap<>();
             snap.stages().forEach(s -> stages.put(s.stageId(), s));
             for (SparkJob j : snap.jobs()) {
@@ -94,6 +86,9 @@ public final class SparkMonitorFeed {
             }
             for (SparkStage s : snap.stages()) {
                 String before = stageStatus.get(s.stageId());
+                if ("FAILED".equals(before) && ("ACTIVE".equals(s.status()) || "COMPLETE".equals(s.status()))) {
+                    before = null;   // a new attempt of a failed stage (e.g. after a fetch failure): RUNNING again
+                }
                 if (("ACTIVE".equals(s.status()) || "COMPLETE".equals(s.status()) || "FAILED".equals(s.status()))
                         && before == null) {
                     send(stageSubmitted(s, now));
@@ -132,6 +127,32 @@ public final class SparkMonitorFeed {
             e.put("startTime", now);
             e.put("sparkUser", System.getProperty("user.name", ""));
             send(e);
+        }
+
+        /**
+         * The front end counts executors per notebook (+1 per added, -1 per removed), so they are
+         * announced once per comm, not per statement; in local mode the driver counts as one.
+         */
+        private void announceExecutors(SparkSnapshot snap, long now) {
+            int wanted = Math.max(1, snap.executors());
+            synchronized (announcedApps) {
+                for (int i = executorsAnnounced; i < wanted; i++) {
+                    ObjectNode e = event("sparkExecutorAdded");
+                    e.put("executorId", snap.executors() == 0 ? "driver" : String.valueOf(i + 1));
+                    e.put("time", now);
+                    e.put("numCores", snap.executors() == 0 ? snap.cores() : snap.cores() / snap.executors());
+                    e.put("totalCores", snap.cores());
+                    send(e);
+                }
+                for (int i = executorsAnnounced; i > wanted; i--) {
+                    ObjectNode e = event("sparkExecutorRemoved");
+                    e.put("executorId", String.valueOf(i));
+                    e.put("time", now);
+                    e.put("totalCores", snap.cores());
+                    send(e);
+                }
+                executorsAnnounced = wanted;
+            }
         }
 
         private ObjectNode jobStart(SparkJob j, Map<Integer, SparkStage> stages, SparkSnapshot snap, long now) {
