@@ -108,7 +108,11 @@ public final class ProgressReporter implements StatementListener {
         try {
             // Runs after any tick in flight (one thread), so the snapshot is the last word.
             Future<?> done = scheduler.submit(() -> safely(() -> m.finish(outcome)));
-            done.get(FINAL_WAIT_MS, TimeUnit.MILLISECONDS);
+            // A cell that showed nothing (no Spark job seen) must not wait behind a poll in flight:
+            // the first Spark UI request of a session can take hundreds of milliseconds.
+            if (m.hasSomethingToFinish()) {
+                done.get(FINAL_WAIT_MS, TimeUnit.MILLISECONDS);
+            }
         } catch (TimeoutException e) {
             LOG.debug("final progress snapshot still pending after {} ms", FINAL_WAIT_MS);
         } catch (InterruptedException e) {

@@ -40,10 +40,10 @@ final class StatementMonitor {
     private final Throttle feedThrottle;
 
     private volatile double livyProgress;
-    private SparkSnapshot snapshot = SparkSnapshot.EMPTY;
+    private volatile SparkSnapshot snapshot = SparkSnapshot.EMPTY;
     private boolean restUnavailable;
     private long restRetryAt;
-    private String displayId;
+    private volatile String displayId;
     private ProgressWidget widget;
 
     StatementMonitor(ProgressMode mode, CellOutput out, CommManager comms, JsonNode parent, WidgetRegistry registry,
@@ -70,6 +70,11 @@ final class StatementMonitor {
 
     boolean displayed() {
         return displayId != null;
+    }
+
+    /** Whether {@link #finish} will publish anything (so the cell's reply should wait for it). */
+    boolean hasSomethingToFinish() {
+        return displayId != null || (feed != null && !snapshot.jobs().isEmpty());
     }
 
     /** One poll while the statement runs. */

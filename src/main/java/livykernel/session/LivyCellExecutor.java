@@ -16,7 +16,6 @@ import org.slf4j.LoggerFactory;
 
 import java.util.List;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
@@ -227,15 +226,5 @@ public final class LivyCellExecutor implements CellExecutor {
     public void shutdown(boolean restart) {
         interruptRequested = true;
         sessions.delete();
-    }
-
-    /** Waits briefly for background calls (cancel, keep-alive) to finish; used at exit. */
-    public void close() {
-        background.shutdown();
-        try {
-            background.awaitTermination(2, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

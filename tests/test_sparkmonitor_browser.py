@@ -1,0 +1,176 @@
+"""The sparkmonitor front end (pip install sparkmonitor==3.3.0, its prebuilt JupyterLab 4 extension,
+unmodified) showing our kernel's Spark jobs in a real browser: headless Debian chromium via
+Playwright. JupyterLab runs from a separate venv (.venv-sparkmonitor, scripts/requirements-
+sparkmonitor.txt) so the stock JupyterLab of the ipywidgets browser test stays untouched.
+Screenshots and the SparkMonitor comm frames seen by the browser go to tests/output/."""
+import json
+import os
+import socket
+import subprocess
+import time
+import uuid
+
+import pytest
+
+from conftest import KERNEL_NAME, ROOT
+from progress_helpers import MULTI_JOB
+from test_progress_browser import CHROMIUM_ARGS, chromium_path, free_port
+
+OUTPUT = ROOT / "tests" / "output"
+VENV = ROOT / ".venv-sparkmonitor"
+WARM = "warm = sc.parallelize(range(4), 2).count()"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    path = chromium_path()
+    if path is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("chromium could not be installed (scripts/setup-browser failed) and CI must run this test")
+        pytest.skip("chromium could not be installed (scripts/setup-browser failed)")
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=path, args=CHROMIUM_ARGS, headless=True)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="module")
+def monitor_venv():
+    """The JupyterLab + sparkmonitor venv, created or refreshed idempotently (stamp of the requirements)."""
+    subprocess.run([str(ROOT / "scripts" / "setup-python-env"), "sparkmonitor"], check=True, cwd=ROOT,
+                   env={**os.environ, "LIVY_KERNEL_VENV": str(VENV)})
+    ext = VENV / "share" / "jupyter" / "labextensions" / "sparkmonitor" / "package.json"
+    assert ext.is_file(), "sparkmonitor did not install its prebuilt JupyterLab extension"
+    assert json.loads(ext.read_text())["version"] == "3.3.0"
+    return VENV
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory, monitor_venv):
+    root = tmp_path_factory.mktemp("lab-sparkmonitor")
+    nb = {"cells": [{"cell_type": "code", "execution_count": None, "id": f"c{i}", "metadata": {}, "outputs": [],
+                     "source": src} for i, src in enumerate([WARM, MULTI_JOB])],
+          "metadata": {"kernelspec": {"name": KERNEL_NAME, "display_name": "PySpark (Livy)", "language": "python"}},
+          "nbformat": 4, "nbformat_minor": 5}
+    (root / "monitor.ipynb").write_text(json.dumps(nb))
+    token = uuid.uuid4().hex
+    port = free_port()
+    # JUPYTER_PATH (set by conftest's kernelspec fixture) makes the lab find pyspark-livy; the
+    # venv's own share/jupyter supplies the sparkmonitor labextension.
+    env = {**os.environ, "JUPYTERLAB_SETTINGS_DIR": str(root / ".settings"),
+           "JUPYTERLAB_WORKSPACES_DIR": str(root / ".workspaces"), "JUPYTER_RUNTIME_DIR": str(root / ".runtime"),
+           "JUPYTER_CONFIG_DIR": str(root / ".config")}
+    log_path = root / "lab.log"
+    log = open(log_path, "w")
+    proc = subprocess.Popen([str(monitor_venv / "bin" / "jupyter"), "lab", "--no-browser", "--ServerApp.ip=127.0.0.1",
+                             f"--ServerApp.port={port}", f"--IdentityProvider.token={token}",
+                             f"--ServerApp.root_dir={root}", "--LabApp.news_url=", "--ServerApp.open_browser=False",
+                             "--allow-root"],
+                            cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT)
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        if proc.poll() is not None:
+            pytest.fail("jupyter lab exited: " + log_path.read_text()[-3000:])
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                break
+        except OSError:
+            time.sleep(0.3)
+    else:
+        proc.kill()
+        pytest.fail("jupyter lab did not start: " + log_path.read_text()[-3000:])
+    yield f"http://127.0.0.1:{port}", token, root
+    proc.terminate()
+    try:
+        proc.wait(20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+    log.close()
+    (OUTPUT / "sparkmonitor-lab.log").write_text(log_path.read_text())
+
+
+def test_sparkmonitor_extension_shows_our_jobs(browser, lab):
+    base, token, root = lab
+    OUTPUT.mkdir(parents=True, exist_ok=True)
+    page = browser.new_page(viewport={"width": 1280, "height": 1200})
+    frames = []
+    page.on("websocket", lambda ws: ws.on("framereceived", lambda payload: record_frame(frames, payload)))
+    console = []
+    page.on("console", lambda m: console.append(f"{m.type}: {m.text}"))
+    try:
+        check_notebook(page, base, token)
+    except Exception:
+        page.screenshot(path=str(OUTPUT / "sparkmonitor-failure.png"), full_page=True)
+        raise
+    finally:
+        (OUTPUT / "sparkmonitor-frames.log").write_text("\n".join(frames))
+        (OUTPUT / "sparkmonitor-console.log").write_text("\n".join(console))
+        page.close()
+
+
+def record_frame(frames, payload):
+    """Keeps the SparkMonitor comm traffic the browser receives, as one JSON line per comm_msg
+    content (JSON frames, or v1.kernel.websocket.jupyter.org binary frames: offsets, then parts)."""
+    if isinstance(payload, str):
+        msg = json.loads(payload)
+        kind, content = msg.get("msg_type"), msg.get("content", {})
+    else:
+        count = int.from_bytes(payload[:8], "little")
+        offsets = [int.from_bytes(payload[8 + 8 * i:16 + 8 * i], "little") for i in range(count)]
+        parts = [payload[offsets[i]:offsets[i + 1]] for i in range(count - 1)]   # channel, header, parent, metadata, content
+        if len(parts) < 5:
+            return
+        kind, content = json.loads(parts[1]).get("msg_type"), json.loads(parts[4])
+    if kind == "comm_msg" and content.get("data", {}).get("msgtype") in ("fromscala", "commopen"):
+        frames.append(json.dumps(content["data"]))
+
+
+def check_notebook(page, base, token):
+    page.goto(f"{base}/lab/tree/monitor.ipynb?token={token}")
+    page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
+    page.wait_for_function("() => document.body.innerText.includes('Idle')", timeout=120_000)
+    # Run the warm-up cell alone first: the kernel's first cell starts the Spark session.
+    page.locator(".jp-Cell").first.click()
+    page.keyboard.press("Shift+Enter")
+    first = page.locator(".jp-Cell").first
+    first.locator(".jp-InputArea-prompt:has-text('[1]')").wait_for(timeout=150_000)
+    page.keyboard.press("Shift+Enter")
+    cell = page.locator(".jp-Cell").nth(1)
+    # sparkmonitor's own per-cell display (React, class sparkMonitorCellRoot) with its job table.
+    monitor = cell.locator(".sparkMonitorCellRoot")
+    monitor.first.wait_for(timeout=150_000)
+    assert "Apache Spark" in monitor.first.inner_text()
+    page.screenshot(path=str(OUTPUT / "sparkmonitor-live.png"), full_page=True)
+    # Done: the cell's output and both jobs COMPLETED in the badge and in the job table.
+    cell.locator(".jp-InputArea-prompt:has-text('[2]')").wait_for(timeout=150_000)
+    assert "[(0, 40), (1, 40), (2, 40)]" in cell.locator(".jp-OutputArea").inner_text()
+    rows = monitor.locator("table.jobtable tr.jobrow")
+    page.wait_for_function(
+        """el => { const r = el.querySelectorAll('tr.jobrow');
+                   return r.length >= 2 && [...r].every(x => x.querySelector('.tditemjobstatus').textContent === 'COMPLETED'); }""",
+        arg=monitor.first.element_handle(), timeout=60_000)
+    statuses = rows.locator(".tditemjobstatus").all_inner_texts()
+    assert len(statuses) >= 2 and set(statuses) == {"COMPLETED"}, statuses
+    completed = int(monitor.locator(".badgecompletedcount").inner_text())
+    assert completed == len(statuses), (completed, statuses)
+    assert monitor.locator(".badgerunning").count() == 0
+    assert monitor.locator(".badgefailed").count() == 0
+    assert int(monitor.locator(".badgeexecutorcount").inner_text()) >= 1
+    assert int(monitor.locator(".badgeexecutorcorescount").inner_text()) >= 1
+    # Stage totals: count is one stage, the reduceByKey collect two. (The "done/total (n active)"
+    # numerators are not checked: sparkmonitor 3.3.0's store keeps stage.status outside MobX
+    # observables, so that cached count keeps the value of the row's first render.)
+    totals = [int(t.split("(")[0].split("/")[1]) for t in rows.locator(".tdjobstages").all_inner_texts()]
+    assert totals[-2:] == [1, 2], totals
+    # Expanding a job row renders its stage sub-table from the store: every stage COMPLETED.
+    for i in range(rows.count()):
+        rows.nth(i).locator(".tdstagebutton").click()
+    stage_rows = monitor.locator("table.stagetable tr.stagerow")
+    stage_rows.nth(2).wait_for(timeout=10_000)
+    stage_status = stage_rows.locator(".tdstagestatus").all_inner_texts()
+    assert len(stage_status) == sum(totals) and set(stage_status) == {"COMPLETED"}, stage_status
+    names = stage_rows.locator(".tdstagename").all_inner_texts()
+    assert {"count", "reduceByKey", "collect"} <= set(names), names
+    monitor.first.screenshot(path=str(OUTPUT / "sparkmonitor-cell.png"))
+    page.screenshot(path=str(OUTPUT / "sparkmonitor-final.png"), full_page=True)
