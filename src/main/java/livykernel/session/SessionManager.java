@@ -106,7 +106,8 @@ public final class SessionManager {
         long deadline = start + startupTimeout.toNanos();
         String shownState = session.state();
         out.display(statusBundle("Starting Spark session " + session.id() + " (state: " + shownState + ")…"), Map.of(), displayId);
-        long delay = 100;
+        // A start takes seconds; a cheap GET every 50-250 ms sees "idle" within a quarter second.
+        long delay = 50;
         while (true) {
             Session s;
             try {
@@ -147,7 +148,7 @@ public final class SessionManager {
                         + "to keep waiting, or raise livy_session_startup_timeout_seconds.");
             }
             Thread.sleep(delay);
-            delay = Math.min(500, delay + 100);
+            delay = Math.min(250, delay + 50);
         }
     }
 
