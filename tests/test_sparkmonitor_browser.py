@@ -14,25 +14,11 @@ import pytest
 
 from conftest import KERNEL_NAME, ROOT
 from progress_helpers import MULTI_JOB
-from test_progress_browser import CHROMIUM_ARGS, chromium_path, free_port
+from test_progress_browser import browser, free_port  # noqa: F401 (browser is a fixture)
 
 OUTPUT = ROOT / "tests" / "output"
 VENV = ROOT / ".venv-sparkmonitor"
 WARM = "warm = sc.parallelize(range(4), 2).count()"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    path = chromium_path()
-    if path is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("chromium could not be installed (scripts/setup-browser failed) and CI must run this test")
-        pytest.skip("chromium could not be installed (scripts/setup-browser failed)")
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=path, args=CHROMIUM_ARGS, headless=True)
-        yield b
-        b.close()
 
 
 @pytest.fixture(scope="module")
