@@ -75,3 +75,26 @@ def test_sigkill_of_the_kernel_leaves_no_process():
     os.kill(km.provisioner.process.pid, signal.SIGKILL)
     assert _wait_gone(pids, 30) == [], "processes outlived a SIGKILLed kernel"
     km.cleanup_resources()
+
+
+def test_kernel_exits_when_its_front_end_is_killed(tmp_path):
+    """A front end killed by force (no shutdown_request) must not leave the kernel and its Spark behind."""
+    script = tmp_path / "frontend.py"
+    script.write_text(
+        "import sys, time\n"
+        "from jupyter_client.manager import start_new_kernel\n"
+        f"km, kc = start_new_kernel(kernel_name={KERNEL_NAME!r}, startup_timeout=60)\n"
+        "kc.execute_interactive('spark.range(3).count()', timeout=300, output_hook=lambda m: None)\n"
+        "print('PID', km.provisioner.process.pid, flush=True)\n"
+        "time.sleep(600)\n")
+    import subprocess
+    import sys
+    front = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True)
+    try:
+        kernel_pid = int(front.stdout.readline().split()[1])
+        tree = [kernel_pid] + [p.pid for p in psutil.Process(kernel_pid).children(recursive=True)]
+        assert len(tree) > 1, "the embedded endpoint should run Spark processes"
+    finally:
+        front.kill()
+        front.wait(10)
+    assert _wait_gone(tree, 30) == [], "the kernel or its Spark processes outlived the front end"

@@ -75,7 +75,28 @@ public final class Main {
         JupyterKernel kernel = new JupyterKernel(info, new CellRouter(executor, magics),
                 new SessionCompleter(magics, sessions, Duration.ofMillis(1500)));
         progress.attach(kernel.comms());
+        exitWhenParentDies();
         kernel.run();
+    }
+
+    /**
+     * A front end killed without shutting its kernel down (jupyter console closed by force, a
+     * crashed server) must not leave the kernel, its Livy session and the embedded endpoint's
+     * Spark processes running. jupyter_client names its own pid in JPY_PARENT_PID, as ipykernel
+     * relies on; exiting runs the shutdown hooks, which delete the session and stop the endpoint.
+     */
+    private static void exitWhenParentDies() {
+        String pid = System.getenv("JPY_PARENT_PID");
+        java.util.Optional<ProcessHandle> parent;
+        try {
+            parent = pid == null || pid.isBlank() ? java.util.Optional.empty() : ProcessHandle.of(Long.parseLong(pid.trim()));
+        } catch (NumberFormatException e) {
+            parent = java.util.Optional.empty();
+        }
+        parent.ifPresent(p -> p.onExit().thenRun(() -> {
+            System.err.println("livy-kernel: the front end that started this kernel (pid " + p.pid() + ") is gone; exiting");
+            System.exit(0);
+        }));
     }
 
     /**
