@@ -92,6 +92,18 @@ def local_livy():
     livy.stop()
 
 
+def warmed_kernel(warm_code, env=None):
+    """Generator for a module fixture: a kernel whose Spark session ran `warm_code`, shut down after."""
+    from jupyter_client.manager import start_new_kernel
+    km, kc = start_new_kernel(kernel_name=KERNEL_NAME, startup_timeout=60,
+                              **({"env": {**os.environ, **env}} if env else {}))
+    reply, _ = run_cell(kc, warm_code, timeout=300)
+    assert reply["status"] == "ok", reply
+    yield km, kc
+    kc.stop_channels()
+    km.shutdown_kernel(now=False)
+
+
 def collect_outputs(kc, msg_id, timeout=300):
     """IOPub messages of one request until its idle status, as (msg_type, content) pairs."""
     out = []

@@ -3,24 +3,17 @@ on one kernel that runs its own embedded Livy endpoint with real PySpark."""
 import json
 import threading
 import time
-import uuid
 
 import pytest
 import zmq
-from jupyter_client.manager import start_new_kernel
 from jupyter_client.session import Session
 
-from conftest import KERNEL_NAME, collect_outputs, run_cell, stdout_of
+from conftest import collect_outputs, run_cell, stdout_of, warmed_kernel
 
 
 @pytest.fixture(scope="module")
 def kernel():
-    km, kc = start_new_kernel(kernel_name=KERNEL_NAME, startup_timeout=60)
-    reply, outputs = run_cell(kc, "warm = 'up'", timeout=300)
-    assert reply["status"] == "ok", reply
-    yield km, kc
-    kc.stop_channels()
-    km.shutdown_kernel(now=False)
+    yield from warmed_kernel("warm = 'up'")
 
 
 def test_first_cell_showed_session_status(kernel):

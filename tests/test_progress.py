@@ -5,9 +5,8 @@ from collections import Counter, defaultdict
 from datetime import datetime
 
 import pytest
-from jupyter_client.manager import start_new_kernel
 
-from conftest import KERNEL_NAME, run_cell, stdout_of
+from conftest import run_cell, stdout_of, warmed_kernel
 from progress_helpers import MULTI_JOB, run_full
 
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
@@ -17,12 +16,7 @@ BASE = "@jupyter-widgets/base"
 
 @pytest.fixture(scope="module")
 def kernel():
-    km, kc = start_new_kernel(kernel_name=KERNEL_NAME, startup_timeout=60)
-    reply, _ = run_cell(kc, "warm = sc.parallelize(range(4), 2).count()", timeout=300)
-    assert reply["status"] == "ok", reply
-    yield km, kc
-    kc.stop_channels()
-    km.shutdown_kernel(now=False)
+    yield from warmed_kernel("warm = sc.parallelize(range(4), 2).count()")
 
 
 @pytest.fixture(scope="module")

@@ -1,24 +1,16 @@
 """The text form of the Spark progress display (consoles, nbconvert to text, papermill logs) and
 the off switch, through jupyter_client on one kernel started with LIVY_KERNEL_PROGRESS=text."""
-import os
 import re
 
 import pytest
-from jupyter_client.manager import start_new_kernel
 
-from conftest import KERNEL_NAME, run_cell
+from conftest import run_cell, warmed_kernel
 from progress_helpers import MULTI_JOB, run_full
 
 
 @pytest.fixture(scope="module")
 def kernel():
-    km, kc = start_new_kernel(kernel_name=KERNEL_NAME, startup_timeout=60,
-                              env={**os.environ, "LIVY_KERNEL_PROGRESS": "text"})
-    reply, _ = run_cell(kc, "warm = sc.parallelize(range(4), 2).count()", timeout=300)
-    assert reply["status"] == "ok", reply
-    yield km, kc
-    kc.stop_channels()
-    km.shutdown_kernel(now=False)
+    yield from warmed_kernel("warm = sc.parallelize(range(4), 2).count()", env={"LIVY_KERNEL_PROGRESS": "text"})
 
 
 def test_text_line_updates_in_place_and_ends_as_one_summary(kernel):
