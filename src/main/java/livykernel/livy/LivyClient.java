@@ -3,6 +3,7 @@ package livykernel.livy;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import okhttp3.ConnectionSpec;
 import okhttp3.Credentials;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
@@ -59,6 +60,10 @@ public final class LivyClient {
         }
         Map<String, String> fixed = Map.copyOf(headers);
         this.http = new OkHttpClient.Builder()
+                .connectionSpecs(connectionSpecsFor(parsed))
+                // so that a redirect to https comes back to us, to be explained, rather than
+                // failing inside a client that has no TLS
+                .followSslRedirects(parsed.isHttps())
                 .connectTimeout(settings.connectTimeout())
                 .readTimeout(settings.readTimeout())
                 .writeTimeout(settings.readTimeout())
@@ -70,6 +75,15 @@ public final class LivyClient {
                 })
                 .addInterceptor(new RetryInterceptor(settings.retryBackoffMillis()))
                 .build();
+    }
+
+    /**
+     * Plain http Livy gets a cleartext-only client: OkHttp then never builds its TLS socket
+     * factory, which loads and parses the JDK's whole CA store (about 250 classes and 3 MiB that
+     * a local or in-VPC Livy never uses). An https Spark UI behind it gets TLS from {@link #noRetryHttpFor}.
+     */
+    private static List<ConnectionSpec> connectionSpecsFor(HttpUrl url) {
+        return url.isHttps() ? List.of(ConnectionSpec.MODERN_TLS, ConnectionSpec.CLEARTEXT) : List.of(ConnectionSpec.CLEARTEXT);
     }
 
     private LivyClient(HttpUrl base, OkHttpClient http) {
@@ -162,7 +176,7 @@ public final class LivyClient {
         if (u == null) {
             throw new LivyException("'" + absoluteUrl + "' is not an http(s) URL.", null);
         }
-        okhttp3.Call call = noRetryHttp().newCall(get(u));
+        okhttp3.Call call = noRetryHttpFor(u).newCall(get(u));
         call.timeout().timeout(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
         try (Response response = call.execute()) {
             ResponseBody body = response.body();
@@ -179,14 +193,22 @@ public final class LivyClient {
     }
 
     private OkHttpClient noRetryHttp;
+    private OkHttpClient noRetryTlsHttp;
 
-    private synchronized OkHttpClient noRetryHttp() {
+    /** The Spark UI may be https behind an http Livy; TLS is then set up on first use only. */
+    private synchronized OkHttpClient noRetryHttpFor(HttpUrl u) {
         if (noRetryHttp == null) {
             OkHttpClient.Builder b = http.newBuilder();
             b.interceptors().removeIf(i -> i instanceof RetryInterceptor);
             noRetryHttp = b.build();
         }
-        return noRetryHttp;
+        if (!u.isHttps() || base.isHttps()) {
+            return noRetryHttp;
+        }
+        if (noRetryTlsHttp == null) {
+            noRetryTlsHttp = noRetryHttp.newBuilder().connectionSpecs(connectionSpecsFor(u)).build();
+        }
+        return noRetryTlsHttp;
     }
 
     private HttpUrl url(Object... segments) {
@@ -214,6 +236,10 @@ public final class LivyClient {
         try (Response response = http.newCall(request).execute()) {
             ResponseBody body = response.body();
             String text = body == null ? "" : body.string();
+            if (response.isRedirect()) {
+                throw new LivyException(response.code(), "Livy at " + url() + " redirected " + what + " to "
+                        + response.header("Location") + ". Set LIVY_URL (or the url in the config) to that address.");
+            }
             if (!response.isSuccessful()) {
                 throw new LivyException(response.code(),
                         ErrorBodies.describe(response.code(), text, response.header("Content-Type")));

@@ -4,6 +4,8 @@ import okhttp3.mockwebserver.MockResponse;
 import okhttp3.mockwebserver.MockWebServer;
 import okhttp3.mockwebserver.RecordedRequest;
 import okhttp3.mockwebserver.SocketPolicy;
+import okhttp3.tls.HandshakeCertificates;
+import okhttp3.tls.HeldCertificate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -177,5 +179,30 @@ class LivyClientTest {
     void rejectsNonHttpUrl() {
         assertThrows(IllegalArgumentException.class, () -> new LivyClient(new LivyClient.Settings("ftp://x", null, null,
                 Map.of(), Duration.ofSeconds(1), Duration.ofSeconds(1), null)));
+    }
+
+    @Test
+    void redirectToHttpsIsExplainedNotFollowedIntoAClientWithoutTls() {
+        server.enqueue(new MockResponse().setResponseCode(307).setHeader("Location", "https://livy.example:8998/sessions/1"));
+        LivyException e = assertThrows(LivyException.class, () -> client.getSession(1));
+        assertEquals(307, e.status());
+        assertTrue(e.getMessage().contains("redirected GET /sessions/1 to https://livy.example:8998/sessions/1"), e.getMessage());
+        assertTrue(e.getMessage().contains("LIVY_URL"), e.getMessage());
+    }
+
+    @Test
+    void httpsSparkUiBehindHttpLivyIsReachedOverTls() throws Exception {
+        HeldCertificate cert = new HeldCertificate.Builder().addSubjectAlternativeName("localhost").build();
+        HandshakeCertificates serverCerts = new HandshakeCertificates.Builder().heldCertificate(cert).build();
+        try (MockWebServer tls = new MockWebServer()) {
+            tls.useHttps(serverCerts.sslSocketFactory(), false);
+            tls.start();
+            tls.enqueue(json(200, "[]"));
+            String url = tls.url("/api/v1/applications").newBuilder().host("localhost").build().toString();
+            LivyException e = assertThrows(LivyException.class, () -> client.getAbsolute(url, Duration.ofSeconds(5)));
+            // The JDK's trust store does not know this test CA: the call got as far as a TLS
+            // handshake, which a cleartext-only client would never have tried.
+            assertInstanceOf(javax.net.ssl.SSLHandshakeException.class, e.getCause(), String.valueOf(e.getCause()));
+        }
     }
 }
