@@ -144,7 +144,21 @@ def write(raw: dict, bench: Path):
                  "against the same endpoint and kernelspecs (contract in `run_progress_hook` in bench/bench.py) "
                  "and puts its output here.\n")
     else:
-        L.append(prog.get("stdout", "").strip() or "(no output)")
+        out = prog.get("stdout", "").strip()
+        try:
+            cells = json.loads(out)
+        except ValueError:
+            cells = None
+        if isinstance(cells, dict) and all(isinstance(v, dict) for v in cells.values()):
+            L.append("The same Spark cell timed (execute_request → idle) with `%%progress off` and on, "
+                     "interleaved, by `bench/progress_cost.py`.\n")
+            L.append("| Cell | progress off | progress on | cost | ratio | repeats |")
+            L.append("| --- | --- | --- | --- | --- | --- |")
+            for name, c in cells.items():
+                L.append(f"| {name} | {c['off_median_s']:.3f} s | {c['on_median_s']:.3f} s | "
+                         f"{c['diff_ms']:+.0f} ms | {c['ratio']:.2f}× | {c['repeats']} |")
+        else:
+            L.append(out or "(no output)")
         if prog.get("exit") not in (0, None) or prog.get("exit") is None:
             L.append(f"\n`progress_cost.py` exited {prog.get('exit')}: ```{prog.get('stderr', '')[-800:]}```")
         L.append("")
