@@ -32,6 +32,18 @@ def test_text_line_updates_in_place_and_ends_as_one_summary(kernel):
     assert types.index("display_data") < types.index("stream")
 
 
+def test_jobs_that_start_and_end_between_polls_all_reach_the_summary(kernel):
+    # Each job takes a few tens of ms and the display polls every 250 ms, so most of these jobs are
+    # never seen running: the poller must find them by their ids, not by listing running jobs.
+    _, kc = kernel
+    reply, msgs = run_full(kc, "import time\nfor i in range(8):\n    sc.parallelize(range(10), 2).count()\n"
+                               "    time.sleep(0.12)\n")
+    assert reply["status"] == "ok"
+    updates = [m["content"] for m in msgs if m["msg_type"] == "update_display_data"]
+    assert updates, [m["msg_type"] for m in msgs]
+    assert re.fullmatch(r"Spark: 8 jobs succeeded, 16/16 tasks, 8 stages in \d+\.\ds", updates[-1]["data"]["text/plain"])
+
+
 def test_off_means_no_display_and_no_comm(kernel):
     _, kc = kernel
     reply, outputs = run_cell(kc, "%%progress off")

@@ -170,6 +170,7 @@ public final class LivyClient {
      * GETs JSON at an absolute URL (the Spark UI's REST API behind {@code appInfo.sparkUiUrl}) with
      * Livy's headers and auth, within {@code timeout} and without retries: a progress poll that
      * fails is simply skipped, so it must never hold its thread for the retry backoff.
+     * Answers null for 404: the Spark REST API's "unknown job" or "unknown stage".
      */
     public com.fasterxml.jackson.databind.JsonNode getAbsolute(String absoluteUrl, Duration timeout) {
         HttpUrl u = HttpUrl.parse(absoluteUrl);
@@ -181,6 +182,9 @@ public final class LivyClient {
         try (Response response = call.execute()) {
             ResponseBody body = response.body();
             String text = body == null ? "" : body.string();
+            if (response.code() == 404) {
+                return null;
+            }
             if (!response.isSuccessful()) {
                 throw new LivyException(response.code(), "GET " + u.encodedPath() + " answered " + response.code() + ".");
             }

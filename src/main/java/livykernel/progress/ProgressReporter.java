@@ -42,6 +42,8 @@ public final class ProgressReporter implements StatementListener {
     private volatile CommManager comms;
 
     private volatile StatementMonitor current;
+    /** Of the session's Spark application; a new session (new application) starts a new one. */
+    private SparkPoller.JobCursor jobCursor;
     private volatile ScheduledFuture<?> nextTick;
     private volatile boolean running;
 
@@ -72,7 +74,7 @@ public final class ProgressReporter implements StatementListener {
         }
         CommManager c = comms;
         SparkPoller poller = session.sparkUiUrl() == null || session.appId() == null ? null
-                : new SparkPoller(rest, session.sparkUiUrl(), session.appId(), statement.id());
+                : new SparkPoller(rest, session.sparkUiUrl(), jobCursor(session.appId()), statement.id());
         var parent = c == null ? null : c.currentParent();
         SparkMonitorFeed.Tracker feed = c != null && sparkMonitor.active()
                 ? sparkMonitor.track(session.appId(), session.name() != null ? session.name() : "livy-session-" + session.id(), parent)
@@ -82,6 +84,13 @@ public final class ProgressReporter implements StatementListener {
         current = monitor;
         running = true;
         schedule(monitor, FIRST_POLL_MS, clock.getAsLong());
+    }
+
+    private SparkPoller.JobCursor jobCursor(String appId) {
+        if (jobCursor == null || !jobCursor.appId.equals(appId)) {
+            jobCursor = new SparkPoller.JobCursor(appId);
+        }
+        return jobCursor;
     }
 
     @Override

@@ -15,6 +15,11 @@ public record SparkJob(int jobId, String name, String status, int numTasks, int 
         return "RUNNING".equals(status) || "UNKNOWN".equals(status);
     }
 
+    /** SUCCEEDED or FAILED: Spark will not change it any more. */
+    public boolean isDone() {
+        return "SUCCEEDED".equals(status) || "FAILED".equals(status);
+    }
+
     public boolean isFailed() {
         return "FAILED".equals(status);
     }

@@ -2,12 +2,23 @@ package livykernel.progress;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
- * Reads one statement's jobs, stages and executors from the Spark UI's REST API. Stages and
- * executors are only fetched when they can matter, to keep the load on the driver small.
+ * Reads one statement's jobs, stages and executors from the Spark UI's REST API.
+ *
+ * <p>The application's full {@code /jobs} and {@code /stages} lists grow with every statement
+ * (about 270 KB of stages after 30 small cells, up to Spark's 1000 retained jobs and stages), and
+ * the driver renders them on every request. So a poll asks only for what can have changed: the
+ * running jobs, job ids not seen yet (Spark hands them out in order, so they are probed one by one
+ * upward from a {@link JobCursor} kept per application), the active and pending stages, and each
+ * job or stage once more when it ends. Ended jobs and stages are kept, not fetched again.
  */
 final class SparkPoller {
 
@@ -17,33 +28,144 @@ final class SparkPoller {
     private final SparkRest rest;
     private final String api;
     private final String group;
+    private final JobCursor cursor;
+    private final Map<Integer, SparkJob> jobs = new TreeMap<>();
+    private final Map<Integer, SparkStage> stages = new TreeMap<>();
     private int polls;
     private int executors;
     private int cores;
 
+    /**
+     * Where the next new job id of one Spark application is to be found; shared by the statements
+     * of a session so that only the first poll in an application lists all jobs.
+     */
+    static final class JobCursor {
+        final String appId;
+        /** The lowest job id not yet seen; -1 until the first poll has listed the application's jobs. */
+        int next = -1;
+
+        JobCursor(String appId) {
+            this.appId = appId;
+        }
+    }
+
     /** {@code sparkUiUrl} as Livy reports it (a YARN proxy URL on EMR, with or without a trailing slash). */
-    SparkPoller(SparkRest rest, String sparkUiUrl, String appId, int statementId) {
+    SparkPoller(SparkRest rest, String sparkUiUrl, JobCursor cursor, int statementId) {
         this.rest = rest;
-        this.api = sparkUiUrl.replaceAll("/+$", "") + "/api/v1/applications/" + appId;
+        this.api = sparkUiUrl.replaceAll("/+$", "") + "/api/v1/applications/" + cursor.appId;
         this.group = String.valueOf(statementId);
+        this.cursor = cursor;
     }
 
     /** One poll; throws when the Spark UI cannot be reached or answers nonsense. */
     SparkSnapshot poll() {
-        JsonNode jobsJson = rest.get(api + "/jobs");
-        var jobs = SparkRestParser.jobs(jobsJson, group);
+        pollJobs();
         if (jobs.isEmpty()) {
             polls++;
             return SparkSnapshot.EMPTY.withExecutors(executors, cores);
         }
-        Set<Integer> stageIds = new HashSet<>();
-        jobs.forEach(j -> stageIds.addAll(j.stageIds()));
-        var stages = SparkRestParser.stages(rest.get(api + "/stages"), stageIds);
+        pollStages();
         if (polls++ % EXECUTOR_EVERY == 0 || cores == 0) {
-            int[] e = SparkRestParser.executors(rest.get(api + "/executors"));
+            int[] e = SparkRestParser.executors(list("/executors"));
             executors = e[0];
             cores = e[1];
         }
-        return new SparkSnapshot(jobs, stages, executors, cores);
+        Set<Integer> ours = stageIds();
+        List<SparkStage> ourStages = new ArrayList<>();
+        for (SparkStage s : stages.values()) {
+            if (ours.contains(s.stageId())) {
+                ourStages.add(s);
+            }
+        }
+        return new SparkSnapshot(new ArrayList<>(jobs.values()), ourStages, executors, cores);
+    }
+
+    private void pollJobs() {
+        Set<Integer> fresh = new HashSet<>();
+        int highestRunning = -1;
+        for (JsonNode j : list("/jobs?status=running")) {
+            see(j);
+            fresh.add(j.path("jobId").asInt());
+            highestRunning = Math.max(highestRunning, j.path("jobId").asInt());
+        }
+        if (cursor.next < 0) {
+            int next = 0;
+            for (JsonNode j : list("/jobs")) {
+                see(j);
+                fresh.add(j.path("jobId").asInt());
+                next = Math.max(next, j.path("jobId").asInt() + 1);
+            }
+            cursor.next = next;
+        }
+        int id = cursor.next;
+        for (; ; id++) {
+            if (fresh.contains(id)) {
+                continue;
+            }
+            JsonNode j = rest.get(api + "/jobs/" + id);
+            if (j != null && j.path("jobId").asInt(-1) == id) {
+                see(j);
+                fresh.add(id);
+            } else if (id >= highestRunning) {
+                break;
+            }
+            // else: an id whose job never started (Spark failed to build its stages); the running
+            // job above it shows that the ids go on.
+        }
+        cursor.next = id;
+        for (SparkJob job : List.copyOf(jobs.values())) {
+            if (!job.isDone() && !fresh.contains(job.jobId())) {
+                JsonNode j = rest.get(api + "/jobs/" + job.jobId());   // it ended since the last poll
+                if (j != null) {
+                    see(j);
+                }
+            }
+        }
+    }
+
+    private void see(JsonNode job) {
+        if (group.equals(SparkRestParser.group(job))) {
+            SparkJob j = SparkRestParser.job(job);
+            jobs.put(j.jobId(), j);
+        }
+    }
+
+    private void pollStages() {
+        List<Integer> open = new ArrayList<>();
+        for (int id : stageIds()) {
+            SparkStage s = stages.get(id);
+            if (s == null || !s.isDone()) {
+                open.add(id);
+            }
+        }
+        if (open.isEmpty()) {
+            return;
+        }
+        Map<Integer, SparkStage> active = SparkRestParser.latestAttempts(list("/stages?status=active&status=pending"));
+        for (int id : open) {
+            SparkStage s = active.get(id);
+            if (s == null) {
+                // ended since the last poll, or not known to the UI yet (then null again)
+                JsonNode attempts = rest.get(api + "/stages/" + id + "?details=false");
+                s = attempts == null ? null : SparkRestParser.latestAttempts(attempts).get(id);
+            }
+            if (s != null) {
+                stages.put(id, s);
+            }
+        }
+    }
+
+    private Set<Integer> stageIds() {
+        Set<Integer> ids = new HashSet<>();
+        jobs.values().forEach(j -> ids.addAll(j.stageIds()));
+        return ids;
+    }
+
+    private JsonNode list(String path) {
+        JsonNode answer = rest.get(api + path);
+        if (answer == null || !answer.isArray()) {
+            throw new IllegalStateException("the Spark UI answered " + (answer == null ? "404" : "no list") + " for " + path);
+        }
+        return answer;
     }
 }

@@ -26,38 +26,50 @@ public final class SparkRestParser {
     public static List<SparkJob> jobs(JsonNode jobs, String group) {
         List<SparkJob> out = new ArrayList<>();
         for (JsonNode j : jobs) {
-            if (!group.equals(j.path("jobGroup").asText(null))) {
-                continue;
+            if (group.equals(group(j))) {
+                out.add(job(j));
             }
-            List<Integer> stageIds = new ArrayList<>();
-            j.path("stageIds").forEach(s -> stageIds.add(s.asInt()));
-            out.add(new SparkJob(j.path("jobId").asInt(), j.path("name").asText(""), j.path("status").asText("UNKNOWN"),
-                    j.path("numTasks").asInt(), j.path("numActiveTasks").asInt(), j.path("numCompletedTasks").asInt(),
-                    j.path("numSkippedTasks").asInt(), j.path("numFailedTasks").asInt(), stageIds,
-                    time(j.path("submissionTime")), time(j.path("completionTime"))));
         }
         out.sort(Comparator.comparingInt(SparkJob::jobId));
         return out;
     }
 
+    /** The job group of one entry of {@code /jobs}, or null when it has none. */
+    public static String group(JsonNode job) {
+        return job.path("jobGroup").asText(null);
+    }
+
+    /** One entry of {@code /jobs} (or the answer of {@code /jobs/{id}}). */
+    public static SparkJob job(JsonNode j) {
+        List<Integer> stageIds = new ArrayList<>();
+        j.path("stageIds").forEach(s -> stageIds.add(s.asInt()));
+        return new SparkJob(j.path("jobId").asInt(), j.path("name").asText(""), j.path("status").asText("UNKNOWN"),
+                j.path("numTasks").asInt(), j.path("numActiveTasks").asInt(), j.path("numCompletedTasks").asInt(),
+                j.path("numSkippedTasks").asInt(), j.path("numFailedTasks").asInt(), stageIds,
+                time(j.path("submissionTime")), time(j.path("completionTime")));
+    }
+
     /** The latest attempt of each stage in {@code stageIds}, by stage id. */
     public static List<SparkStage> stages(JsonNode stages, Set<Integer> stageIds) {
+        Map<Integer, SparkStage> latest = latestAttempts(stages);
+        latest.keySet().retainAll(stageIds);
+        List<SparkStage> out = new ArrayList<>(latest.values());
+        out.sort(Comparator.comparingInt(SparkStage::stageId));
+        return out;
+    }
+
+    /** Stage attempts (a {@code /stages} list, or {@code /stages/{id}}) reduced to the latest attempt of each stage. */
+    public static Map<Integer, SparkStage> latestAttempts(JsonNode stages) {
         Map<Integer, SparkStage> latest = new HashMap<>();
         for (JsonNode s : stages) {
-            int id = s.path("stageId").asInt();
-            if (!stageIds.contains(id)) {
-                continue;
-            }
-            SparkStage stage = new SparkStage(id, s.path("attemptId").asInt(), s.path("name").asText(""),
+            SparkStage stage = new SparkStage(s.path("stageId").asInt(), s.path("attemptId").asInt(), s.path("name").asText(""),
                     s.path("status").asText("PENDING"), s.path("numTasks").asInt(), s.path("numActiveTasks").asInt(),
                     s.path("numCompleteTasks").asInt(), s.path("numFailedTasks").asInt(),
                     time(s.path("submissionTime")), time(s.path("completionTime")),
                     s.path("failureReason").isTextual() ? s.path("failureReason").asText() : null);
-            latest.merge(id, stage, (a, b) -> a.attemptId() >= b.attemptId() ? a : b);
+            latest.merge(stage.stageId(), stage, (a, b) -> a.attemptId() >= b.attemptId() ? a : b);
         }
-        List<SparkStage> out = new ArrayList<>(latest.values());
-        out.sort(Comparator.comparingInt(SparkStage::stageId));
-        return out;
+        return latest;
     }
 
     /** {executors, cores}: active non-driver executors; in local mode the driver runs the tasks, so its cores count. */

@@ -205,4 +205,14 @@ class LivyClientTest {
             assertInstanceOf(javax.net.ssl.SSLHandshakeException.class, e.getCause(), String.valueOf(e.getCause()));
         }
     }
+
+    @Test
+    void sparkUiNotFoundIsNullOtherFailuresThrow() {
+        server.enqueue(new MockResponse().setResponseCode(404).setBody("unknown job: 12"));
+        server.enqueue(json(500, "{}"));
+        String url = server.url("/proxy/app/api/v1/applications/app-1/jobs/12").toString();
+        assertNull(client.getAbsolute(url, Duration.ofSeconds(2)));
+        LivyException e = assertThrows(LivyException.class, () -> client.getAbsolute(url, Duration.ofSeconds(2)));
+        assertEquals(500, e.status());
+    }
 }

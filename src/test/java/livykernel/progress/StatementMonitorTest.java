@@ -1,6 +1,5 @@
 package livykernel.progress;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import livykernel.kernel.CellOutput;
 import org.junit.jupiter.api.Test;
 
@@ -29,30 +28,12 @@ class StatementMonitorTest {
         @Override public void clearOutput(boolean wait) { outs.add(new Out("clear_output", Map.of(), null)); }
     }
 
-    /** Serves recorded files by URL suffix; {@code jobs} is switchable to simulate progress. */
-    static final class FakeSpark implements SparkRest {
-        String jobs = "multi-running1-jobs";
-        String stages = "multi-running1-stages";
-        boolean down;
-        final List<String> urls = new ArrayList<>();
-
-        @Override
-        public JsonNode get(String url) {
-            urls.add(url);
-            if (down) {
-                throw new IllegalStateException("connection refused");
-            }
-            String name = url.endsWith("/jobs") ? jobs : url.endsWith("/stages") ? stages : "multi-running1-executors";
-            return ProgressMappingTest.recorded(name);
-        }
-    }
-
     final AtomicLong clock = new AtomicLong(1_000_000);
     final Recorder out = new Recorder();
-    final FakeSpark spark = new FakeSpark();
+    final FakeSparkUi spark = new FakeSparkUi().recorded("multi-running1");
 
     StatementMonitor monitor(int statementId) {
-        SparkPoller poller = new SparkPoller(spark, "http://127.0.0.1:4040/", "local-1", statementId);
+        SparkPoller poller = new SparkPoller(spark, "http://127.0.0.1:4040/", new SparkPoller.JobCursor("local-1"), statementId);
         return new StatementMonitor(ProgressMode.TEXT, out, null, null, new WidgetRegistry(), poller, null, clock::get);
     }
 
@@ -64,8 +45,8 @@ class StatementMonitorTest {
         m.tick();
         m.finish(ProgressState.Outcome.SUCCEEDED);
         assertEquals(List.of(), out.outs);
-        assertEquals("http://127.0.0.1:4040/api/v1/applications/local-1/jobs", spark.urls.get(0));
-        assertTrue(spark.urls.stream().allMatch(u -> u.endsWith("/jobs")), "no stage/executor calls without jobs");
+        assertEquals("http://127.0.0.1:4040/api/v1/applications/local-1/jobs?status=running", spark.urls.get(0));
+        assertTrue(spark.paths().stream().allMatch(u -> u.startsWith("/jobs")), "no stage/executor calls without jobs");
     }
 
     @Test
@@ -88,8 +69,7 @@ class StatementMonitorTest {
         assertEquals("update_display_data", out.outs.get(1).type());
         assertEquals(first.displayId(), out.outs.get(1).displayId());
 
-        spark.jobs = "multi-done-jobs";
-        spark.stages = "multi-done-stages";
+        spark.recorded("multi-done");
         clock.addAndGet(3000);
         m.finish(ProgressState.Outcome.SUCCEEDED);
         Out last = out.outs.get(out.outs.size() - 1);
