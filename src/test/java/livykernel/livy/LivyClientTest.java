@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import static livykernel.livy.ScriptedLivy.json;
 import static org.junit.jupiter.api.Assertions.*;
 
 class LivyClientTest {
@@ -38,10 +39,6 @@ class LivyClientTest {
     @AfterEach
     void stop() throws IOException {
         server.shutdown();
-    }
-
-    private static MockResponse json(int code, String body) {
-        return new MockResponse().setResponseCode(code).setHeader("Content-Type", "application/json").setBody(body);
     }
 
     @Test

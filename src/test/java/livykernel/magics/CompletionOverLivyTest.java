@@ -3,10 +3,7 @@ package livykernel.magics;
 import livykernel.kernel.Completer;
 import livykernel.livy.LivyClient;
 import livykernel.session.SessionManager;
-import okhttp3.mockwebserver.Dispatcher;
-import okhttp3.mockwebserver.MockResponse;
-import okhttp3.mockwebserver.MockWebServer;
-import okhttp3.mockwebserver.RecordedRequest;
+import livykernel.livy.ScriptedLivy;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -21,62 +18,51 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 
+import static livykernel.livy.ScriptedLivy.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Completion against a Livy that, like real Livy for PySpark, answers /completion with nothing. */
 class CompletionOverLivyTest {
 
-    private MockWebServer server;
+    private ScriptedLivy livy;
     private ScheduledExecutorService scheduler;
-    private final List<String> requests = new CopyOnWriteArrayList<>();
     private final List<String> submitted = new CopyOnWriteArrayList<>();
     private volatile String state = "idle";
 
     @BeforeEach
     void start() throws IOException {
-        server = new MockWebServer();
-        server.setDispatcher(new Dispatcher() {
-            @Override
-            public MockResponse dispatch(RecordedRequest r) {
-                String line = r.getMethod() + " " + r.getPath();
-                requests.add(line);
-                if (line.equals("POST /sessions")) {
-                    return json(201, "{\"id\":1,\"state\":\"idle\",\"kind\":\"pyspark\"}");
-                }
-                if (line.equals("GET /sessions/1")) {
-                    return json(200, "{\"id\":1,\"state\":\"" + state + "\",\"kind\":\"pyspark\"}");
-                }
-                if (line.equals("POST /sessions/1/completion")) {
-                    return json(200, "{\"candidates\":[]}");
-                }
-                if (line.equals("POST /sessions/1/statements")) {
-                    submitted.add(r.getBody().readUtf8());
-                    String text = SessionPython.MARKER.replace("\u001e", "\\u001e")
-                            + "{\\\"matches\\\": [\\\"spark.range\\\", \\\"spark.read\\\"]}";
-                    return json(201, "{\"id\":7,\"state\":\"available\",\"output\":{\"status\":\"ok\",\"execution_count\":7,"
-                            + "\"data\":{\"text/plain\":\"" + text + "\"}}}");
-                }
-                return json(404, "\"unexpected " + line + "\"");
+        livy = new ScriptedLivy(r -> {
+            String line = r.getMethod() + " " + r.getPath();
+            if (line.equals("POST /sessions")) {
+                return json(201, "{\"id\":1,\"state\":\"idle\",\"kind\":\"pyspark\"}");
             }
+            if (line.equals("GET /sessions/1")) {
+                return json(200, "{\"id\":1,\"state\":\"" + state + "\",\"kind\":\"pyspark\"}");
+            }
+            if (line.equals("POST /sessions/1/completion")) {
+                return json(200, "{\"candidates\":[]}");
+            }
+            if (line.equals("POST /sessions/1/statements")) {
+                submitted.add(r.getBody().readUtf8());
+                String text = SessionPython.MARKER.replace("\u001e", "\\u001e")
+                        + "{\\\"matches\\\": [\\\"spark.range\\\", \\\"spark.read\\\"]}";
+                return json(201, "{\"id\":7,\"state\":\"available\",\"output\":{\"status\":\"ok\",\"execution_count\":7,"
+                        + "\"data\":{\"text/plain\":\"" + text + "\"}}}");
+            }
+            return json(404, "\"unexpected " + line + "\"");
         });
-        server.start();
         scheduler = Executors.newSingleThreadScheduledExecutor();
     }
 
     @AfterEach
     void stop() throws IOException {
         scheduler.shutdownNow();
-        server.shutdown();
-    }
-
-    private static MockResponse json(int code, String body) {
-        return new MockResponse().setResponseCode(code).setHeader("Content-Type", "application/json").setBody(body);
+        livy.close();
     }
 
     private SessionManager sessions() {
-        LivyClient client = new LivyClient(new LivyClient.Settings(server.url("/").toString(), null, null, Map.of(),
-                Duration.ofSeconds(2), Duration.ofSeconds(2), List.of()));
+        LivyClient client = livy.client(List.of());
         return new SessionManager(() -> client, scheduler, Map.of(), 0, Duration.ofSeconds(5));
     }
 
@@ -84,7 +70,7 @@ class CompletionOverLivyTest {
     void withoutASessionNothingIsAsked() {
         SessionCompleter c = new SessionCompleter(Fixtures.registry(), sessions(), Duration.ofSeconds(1));
         assertEquals(List.of(), c.complete("spark.r", 7).matches());
-        assertEquals(List.of(), requests);
+        assertEquals(List.of(), livy.requests);
     }
 
     @Test
@@ -95,7 +81,7 @@ class CompletionOverLivyTest {
         Completer.Completion got = c.complete("df = spark.r", 12);
         assertEquals(List.of("spark.range", "spark.read"), got.matches());
         assertEquals(5, got.cursorStart());
-        assertTrue(requests.contains("POST /sessions/1/completion"), requests.toString());
+        assertTrue(livy.requests.contains("POST /sessions/1/completion"), livy.requests.toString());
         assertEquals(1, submitted.size());
         String token = Base64.getEncoder().encodeToString("spark.r".getBytes(StandardCharsets.UTF_8));
         assertTrue(submitted.get(0).contains("rlcompleter") && submitted.get(0).contains(token), submitted.get(0));

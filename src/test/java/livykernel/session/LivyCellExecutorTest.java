@@ -6,10 +6,7 @@ import livykernel.kernel.CellOutput;
 import livykernel.kernel.CellResult;
 import livykernel.livy.LivyClient;
 import livykernel.livy.PollingPolicy;
-import okhttp3.mockwebserver.Dispatcher;
-import okhttp3.mockwebserver.MockResponse;
-import okhttp3.mockwebserver.MockWebServer;
-import okhttp3.mockwebserver.RecordedRequest;
+import livykernel.livy.ScriptedLivy;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -23,14 +20,14 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import static livykernel.livy.ScriptedLivy.json;
 import static org.junit.jupiter.api.Assertions.*;
 
 /** The cell life cycle against a scripted Livy: session start, polling, cancel, a reaped session. */
 class LivyCellExecutorTest {
 
-    private MockWebServer server;
+    private ScriptedLivy livy;
     private ScheduledExecutorService scheduler;
-    private final List<String> requests = new CopyOnWriteArrayList<>();
     private final AtomicInteger sessionPolls = new AtomicInteger();
     private final AtomicInteger statementPolls = new AtomicInteger();
     private volatile boolean cancelled;
@@ -48,62 +45,52 @@ class LivyCellExecutorTest {
 
     @BeforeEach
     void start() throws IOException {
-        server = new MockWebServer();
-        server.setDispatcher(new Dispatcher() {
-            @Override
-            public MockResponse dispatch(RecordedRequest r) {
-                String line = r.getMethod() + " " + r.getPath();
-                requests.add(line);
-                String path = r.getPath();
-                if (line.equals("POST /sessions")) {
-                    sessionReaped = false;
-                    return json(201, "{\"id\":" + nextSessionId + ",\"state\":\"starting\"}");
-                }
-                if (sessionReaped && path.startsWith("/sessions/")) {
-                    return json(404, "{\"msg\":\"Session '1' not found.\"}");
-                }
-                if (r.getMethod().equals("GET") && path.matches("/sessions/\\d+")) {
-                    String state = sessionPolls.incrementAndGet() < 3 ? "starting" : "idle";
-                    return json(200, "{\"id\":" + nextSessionId + ",\"state\":\"" + state + "\",\"appId\":\"local-1\","
-                            + "\"appInfo\":{\"sparkUiUrl\":\"http://127.0.0.1:4040\"}}");
-                }
-                if (line.matches("POST /sessions/\\d+/statements")) {
-                    statementPolls.set(0);
-                    cancelled = false;
-                    return json(201, "{\"id\":0,\"state\":\"waiting\",\"output\":null}");
-                }
-                if (line.matches("POST /sessions/\\d+/statements/0/cancel")) {
-                    cancelled = true;
-                    return json(200, "{\"msg\":\"canceled\"}");
-                }
-                if (line.matches("GET /sessions/\\d+/statements/0")) {
-                    if (cancelled) {
-                        return json(200, "{\"id\":0,\"state\":\"cancelled\",\"output\":null}");
-                    }
-                    if (statementPolls.incrementAndGet() < 4 || r.getPath().contains("/999")) {
-                        return json(200, "{\"id\":0,\"state\":\"running\",\"progress\":0.5}");
-                    }
-                    return json(200, "{\"id\":0,\"state\":\"available\",\"output\":{\"status\":\"ok\",\"execution_count\":0,"
-                            + "\"data\":{\"text/plain\":\"hello\"}}}");
-                }
-                if (r.getMethod().equals("DELETE")) {
-                    return json(200, "{\"msg\":\"deleted\"}");
-                }
-                return json(404, "\"unexpected " + line + "\"");
+        livy = new ScriptedLivy(r -> {
+            String line = r.getMethod() + " " + r.getPath();
+            String path = r.getPath();
+            if (line.equals("POST /sessions")) {
+                sessionReaped = false;
+                return json(201, "{\"id\":" + nextSessionId + ",\"state\":\"starting\"}");
             }
+            if (sessionReaped && path.startsWith("/sessions/")) {
+                return json(404, "{\"msg\":\"Session '1' not found.\"}");
+            }
+            if (r.getMethod().equals("GET") && path.matches("/sessions/\\d+")) {
+                String state = sessionPolls.incrementAndGet() < 3 ? "starting" : "idle";
+                return json(200, "{\"id\":" + nextSessionId + ",\"state\":\"" + state + "\",\"appId\":\"local-1\","
+                        + "\"appInfo\":{\"sparkUiUrl\":\"http://127.0.0.1:4040\"}}");
+            }
+            if (line.matches("POST /sessions/\\d+/statements")) {
+                statementPolls.set(0);
+                cancelled = false;
+                return json(201, "{\"id\":0,\"state\":\"waiting\",\"output\":null}");
+            }
+            if (line.matches("POST /sessions/\\d+/statements/0/cancel")) {
+                cancelled = true;
+                return json(200, "{\"msg\":\"canceled\"}");
+            }
+            if (line.matches("GET /sessions/\\d+/statements/0")) {
+                if (cancelled) {
+                    return json(200, "{\"id\":0,\"state\":\"cancelled\",\"output\":null}");
+                }
+                if (statementPolls.incrementAndGet() < 4 || r.getPath().contains("/999")) {
+                    return json(200, "{\"id\":0,\"state\":\"running\",\"progress\":0.5}");
+                }
+                return json(200, "{\"id\":0,\"state\":\"available\",\"output\":{\"status\":\"ok\",\"execution_count\":0,"
+                        + "\"data\":{\"text/plain\":\"hello\"}}}");
+            }
+            if (r.getMethod().equals("DELETE")) {
+                return json(200, "{\"msg\":\"deleted\"}");
+            }
+            return json(404, "\"unexpected " + line + "\"");
         });
-        server.start();
         scheduler = Executors.newSingleThreadScheduledExecutor();
     }
 
     @AfterEach
     void stop() throws IOException {
         scheduler.shutdownNow();
-        server.shutdown();
-    }
-
-    private static MockResponse json(int code, String body) {
-        return new MockResponse().setResponseCode(code).setHeader("Content-Type", "application/json").setBody(body);
+        livy.close();
     }
 
     private LivyCellExecutor executor(SessionManager sessions) {
@@ -112,8 +99,7 @@ class LivyCellExecutorTest {
     }
 
     private SessionManager sessions() {
-        LivyClient client = new LivyClient(new LivyClient.Settings(server.url("/").toString(), null, null, Map.of(),
-                Duration.ofSeconds(2), Duration.ofSeconds(2), List.of(10L)));
+        LivyClient client = livy.client(List.of(10L));
         return new SessionManager(() -> client, scheduler, Map.of("conf", Map.of("spark.x", "1")), 60, Duration.ofSeconds(10));
     }
 
@@ -127,12 +113,12 @@ class LivyCellExecutorTest {
         assertTrue(out.events.get(1).startsWith("display:Starting Spark session 1"));
         assertTrue(out.events.stream().anyMatch(e -> e.startsWith("update:Spark session 1 ready") && e.contains("http://127.0.0.1:4040")));
         assertEquals("stdout:hello\n", out.events.get(out.events.size() - 1));
-        assertTrue(requests.contains("POST /sessions"));
+        assertTrue(livy.requests.contains("POST /sessions"));
         // A second cell reuses the session and shows no notices again.
         NoOutput out2 = new NoOutput();
         assertTrue(ex.execute(new Cell("print('hello')", 2, false, true), out2).ok());
         assertEquals(List.of("stdout:hello\n"), out2.events);
-        assertEquals(1, requests.stream().filter(s -> s.equals("POST /sessions")).count());
+        assertEquals(1, livy.requests.stream().filter(s -> s.equals("POST /sessions")).count());
     }
 
     @Test
@@ -146,7 +132,7 @@ class LivyCellExecutorTest {
     @Test
     void blankCellNeedsNoSession() throws Exception {
         assertTrue(executor(sessions()).execute(new Cell("  \n", 1, false, true), new NoOutput()).ok());
-        assertTrue(requests.isEmpty());
+        assertTrue(livy.requests.isEmpty());
     }
 
     @Test
@@ -157,7 +143,7 @@ class LivyCellExecutorTest {
         statementPolls.set(-1000); // keep the next statement running until cancelled
         Thread t = new Thread(() -> {
             try {
-                while (!requests.stream().anyMatch(s -> s.matches("GET /sessions/1/statements/0")) || statementPolls.get() < -995) {
+                while (!livy.requests.stream().anyMatch(s -> s.matches("GET /sessions/1/statements/0")) || statementPolls.get() < -995) {
                     Thread.sleep(5);
                 }
                 ex.interrupt();
@@ -165,15 +151,15 @@ class LivyCellExecutorTest {
             }
         });
         statementPolls.set(-1000);
-        requests.clear();
+        livy.requests.clear();
         t.start();
         CellResult r = ex.execute(new Cell("import time; time.sleep(60)", 2, false, true), new NoOutput());
         t.join();
         assertFalse(r.ok());
         assertEquals("KeyboardInterrupt", r.ename());
-        assertTrue(requests.contains("POST /sessions/1/statements/0/cancel"), requests.toString());
-        assertFalse(requests.stream().anyMatch(s -> s.contains("/interrupt")));
-        assertFalse(requests.stream().anyMatch(s -> s.startsWith("DELETE")));
+        assertTrue(livy.requests.contains("POST /sessions/1/statements/0/cancel"), livy.requests.toString());
+        assertFalse(livy.requests.stream().anyMatch(s -> s.contains("/interrupt")));
+        assertFalse(livy.requests.stream().anyMatch(s -> s.startsWith("DELETE")));
         assertNotNull(sessions.current(), "the session survives an interrupt");
     }
 
@@ -207,7 +193,7 @@ class LivyCellExecutorTest {
         LivyCellExecutor ex = executor(sessions);
         assertTrue(ex.execute(new Cell("x = 1", 1, false, true), new NoOutput()).ok());
         ex.shutdown(false);
-        assertTrue(requests.contains("DELETE /sessions/1"), requests.toString());
+        assertTrue(livy.requests.contains("DELETE /sessions/1"), livy.requests.toString());
         assertNull(sessions.current());
     }
 }
