@@ -1,22 +1,13 @@
 """The progress widget in a real browser: JupyterLab 4 + ipywidgets 8 (stock, no extension of
 ours), driven headless by Playwright on Debian's chromium. Screenshots go to tests/output/."""
-import json
-import os
-import shutil
-import socket
-import subprocess
 import sys
-import time
-import uuid
-from pathlib import Path
 
 import pytest
 
-from conftest import KERNEL_NAME, ROOT
+from conftest import ROOT
+from lab_helpers import browser, jupyter_lab, write_notebook  # noqa: F401 (browser is a fixture)
 
 OUTPUT = ROOT / "tests" / "output"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 WARM = "warm = sc.parallelize(range(4), 2).count()"
 MULTI_STAGE = """import time
@@ -29,73 +20,12 @@ print(sorted(rdd.map(lambda x: (x % 3, 1)).reduceByKey(lambda a, b: a + b).colle
 """
 
 
-def chromium_path():
-    for name in ("chromium", "chromium-browser"):
-        path = shutil.which(name)
-        if path:
-            return path
-    subprocess.run([str(ROOT / "scripts" / "setup-browser")], check=False)
-    for name in ("chromium", "chromium-browser"):
-        path = shutil.which(name)
-        if path:
-            return path
-    return None
-
-
-@pytest.fixture(scope="module")
-def browser():
-    path = chromium_path()
-    if path is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("chromium could not be installed (scripts/setup-browser failed) and CI must run this test")
-        pytest.skip("chromium could not be installed (scripts/setup-browser failed)")
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=path, args=CHROMIUM_ARGS, headless=True)
-        yield b
-        b.close()
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory):
     root = tmp_path_factory.mktemp("lab")
-    nb = {"cells": [{"cell_type": "code", "execution_count": None, "id": f"c{i}", "metadata": {}, "outputs": [],
-                     "source": src} for i, src in enumerate([WARM, MULTI_STAGE])],
-          "metadata": {"kernelspec": {"name": KERNEL_NAME, "display_name": "PySpark (Livy)", "language": "python"}},
-          "nbformat": 4, "nbformat_minor": 5}
-    (root / "progress.ipynb").write_text(json.dumps(nb))
-    token = uuid.uuid4().hex
-    port = free_port()
-    env = {**os.environ, "JUPYTERLAB_SETTINGS_DIR": str(root / ".settings"),
-           "JUPYTERLAB_WORKSPACES_DIR": str(root / ".workspaces"), "JUPYTER_RUNTIME_DIR": str(root / ".runtime")}
-    log = open(root / "lab.log", "w")
-    proc = subprocess.Popen([sys.executable, "-m", "jupyter", "lab", "--no-browser", "--ServerApp.ip=127.0.0.1",
-                             f"--ServerApp.port={port}", f"--IdentityProvider.token={token}",
-                             f"--ServerApp.root_dir={root}", "--LabApp.news_url=", "--ServerApp.open_browser=False",
-                             "--allow-root"],
-                            cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT)
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                break
-        except OSError:
-            time.sleep(0.3)
-    else:
-        proc.kill()
-        pytest.fail("jupyter lab did not start: " + (root / "lab.log").read_text()[-2000:])
-    yield f"http://127.0.0.1:{port}", token, root
-    proc.terminate()
-    try:
-        proc.wait(20)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    write_notebook(root / "progress.ipynb", [WARM, MULTI_STAGE])
+    with jupyter_lab(root, [sys.executable, "-m", "jupyter"]) as (base, token):
+        yield base, token, root
 
 
 def test_widget_bars_and_stage_table_reach_100_percent(browser, lab):

@@ -5,16 +5,13 @@ sparkmonitor.txt) so the stock JupyterLab of the ipywidgets browser test stays u
 Screenshots and the SparkMonitor comm frames seen by the browser go to tests/output/."""
 import json
 import os
-import socket
 import subprocess
-import time
-import uuid
 
 import pytest
 
-from conftest import KERNEL_NAME, ROOT
+from conftest import ROOT
+from lab_helpers import browser, jupyter_lab, write_notebook  # noqa: F401 (browser is a fixture)
 from progress_helpers import MULTI_JOB
-from test_progress_browser import browser, free_port  # noqa: F401 (browser is a fixture)
 
 OUTPUT = ROOT / "tests" / "output"
 VENV = ROOT / ".venv-sparkmonitor"
@@ -35,45 +32,15 @@ def monitor_venv():
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory, monitor_venv):
     root = tmp_path_factory.mktemp("lab-sparkmonitor")
-    nb = {"cells": [{"cell_type": "code", "execution_count": None, "id": f"c{i}", "metadata": {}, "outputs": [],
-                     "source": src} for i, src in enumerate([WARM, MULTI_JOB])],
-          "metadata": {"kernelspec": {"name": KERNEL_NAME, "display_name": "PySpark (Livy)", "language": "python"}},
-          "nbformat": 4, "nbformat_minor": 5}
-    (root / "monitor.ipynb").write_text(json.dumps(nb))
-    token = uuid.uuid4().hex
-    port = free_port()
-    # JUPYTER_PATH (set by conftest's kernelspec fixture) makes the lab find pyspark-livy; the
-    # venv's own share/jupyter supplies the sparkmonitor labextension.
-    env = {**os.environ, "JUPYTERLAB_SETTINGS_DIR": str(root / ".settings"),
-           "JUPYTERLAB_WORKSPACES_DIR": str(root / ".workspaces"), "JUPYTER_RUNTIME_DIR": str(root / ".runtime"),
-           "JUPYTER_CONFIG_DIR": str(root / ".config")}
-    log_path = root / "lab.log"
-    log = open(log_path, "w")
-    proc = subprocess.Popen([str(monitor_venv / "bin" / "jupyter"), "lab", "--no-browser", "--ServerApp.ip=127.0.0.1",
-                             f"--ServerApp.port={port}", f"--IdentityProvider.token={token}",
-                             f"--ServerApp.root_dir={root}", "--LabApp.news_url=", "--ServerApp.open_browser=False",
-                             "--allow-root"],
-                            cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT)
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        if proc.poll() is not None:
-            pytest.fail("jupyter lab exited: " + log_path.read_text()[-3000:])
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                break
-        except OSError:
-            time.sleep(0.3)
-    else:
-        proc.kill()
-        pytest.fail("jupyter lab did not start: " + log_path.read_text()[-3000:])
-    yield f"http://127.0.0.1:{port}", token, root
-    proc.terminate()
+    write_notebook(root / "monitor.ipynb", [WARM, MULTI_JOB])
+    # The venv's own share/jupyter supplies the sparkmonitor labextension.
     try:
-        proc.wait(20)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-    log.close()
-    (OUTPUT / "sparkmonitor-lab.log").write_text(log_path.read_text())
+        with jupyter_lab(root, [str(monitor_venv / "bin" / "jupyter")],
+                         {"JUPYTER_CONFIG_DIR": str(root / ".config")}) as (base, token):
+            yield base, token, root
+    finally:
+        OUTPUT.mkdir(parents=True, exist_ok=True)
+        (OUTPUT / "sparkmonitor-lab.log").write_text((root / "lab.log").read_text())
 
 
 def test_sparkmonitor_extension_shows_our_jobs(browser, lab):
