@@ -127,3 +127,34 @@ def test_no_sparkmonitor_messages_for_a_non_spark_cell(kernel, comm_id, multi_jo
     reply, events = run_with_events(kc, comm_id, "print(sum(range(10)))")
     assert reply["status"] == "ok"
     assert events == []
+
+
+def sparkmonitor_events(msgs, cid):
+    return [json.loads(m["content"]["data"]["msg"]) for m in msgs
+            if m["msg_type"] == "comm_msg" and m["content"]["comm_id"] == cid]
+
+
+def test_an_interrupted_cells_job_ends_failed_in_sparkmonitor(kernel, comm_id, multi_job_events):
+    km, kc = kernel
+    msg_id = kc.execute("import time\nsc.parallelize(range(2), 2).map(lambda x: time.sleep(60) or x).count()")
+    seen, deadline = [], time.time() + 120
+    while not any(e["msgtype"] == "sparkJobStart" for e in sparkmonitor_events(seen, comm_id)):
+        assert time.time() < deadline, "the job never started"
+        seen.append(kc.get_iopub_msg(timeout=120))
+    job = next(e["jobId"] for e in sparkmonitor_events(seen, comm_id) if e["msgtype"] == "sparkJobStart")
+    km.interrupt_kernel()
+    reply = kc.get_shell_msg(timeout=60)
+    while reply["parent_header"].get("msg_id") != msg_id:
+        reply = kc.get_shell_msg(timeout=60)
+    assert reply["content"]["status"] == "error" and reply["content"]["ename"] == "KeyboardInterrupt", reply["content"]
+    # The job's end may come after the cell's reply (Spark ends a cancelled job asynchronously):
+    # sparkmonitor must still hear of it, or its UI shows the job running forever.
+    deadline = time.time() + 20
+    while not any(e["msgtype"] == "sparkJobEnd" and e["jobId"] == job for e in sparkmonitor_events(seen, comm_id)):
+        assert time.time() < deadline, [e["msgtype"] for e in sparkmonitor_events(seen, comm_id)]
+        try:
+            seen.append(kc.get_iopub_msg(timeout=1))
+        except Exception:
+            pass
+    end = next(e for e in sparkmonitor_events(seen, comm_id) if e["msgtype"] == "sparkJobEnd" and e["jobId"] == job)
+    assert end["status"] == "FAILED", end

@@ -32,6 +32,8 @@ public final class ProgressReporter implements StatementListener {
     static final long FAST_PHASE_MS = 10_000;
     /** The longest the cell's reply waits for the final snapshot (typically a few ms). */
     static final long FINAL_WAIT_MS = 500;
+    /** How long sparkmonitor is kept informed about jobs still ending after their statement did. */
+    static final long FOLLOW_UP_MS = 10_000;
 
     private final ProgressSettings settings;
     private final SparkRest rest;
@@ -128,6 +130,22 @@ public final class ProgressReporter implements StatementListener {
             Thread.currentThread().interrupt();
         } catch (ExecutionException | RejectedExecutionException e) {
             LOG.debug("final progress snapshot failed", e);
+        }
+        followUp(m, clock.getAsLong() + FOLLOW_UP_MS);
+    }
+
+    private void followUp(StatementMonitor m, long until) {
+        try {
+            scheduler.schedule(() -> safely(() -> {
+                if (m.awaitingJobEnds()) {
+                    m.followUp();
+                    if (m.awaitingJobEnds() && clock.getAsLong() < until) {
+                        followUp(m, until);
+                    }
+                }
+            }), FAST_POLL_MS, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            LOG.debug("progress scheduler is shut down");
         }
     }
 

@@ -29,6 +29,9 @@ final class SparkPoller {
     private final String api;
     private final String group;
     private final JobCursor cursor;
+    /** This statement's own probing position: another poller of the same application (a late final
+     * snapshot of the previous statement) may move the shared cursor past this statement's jobs. */
+    private int next;
     private final Map<Integer, SparkJob> jobs = new TreeMap<>();
     private final Map<Integer, SparkStage> stages = new TreeMap<>();
     private int polls;
@@ -36,13 +39,14 @@ final class SparkPoller {
     private int cores;
 
     /**
-     * Where the next new job id of one Spark application is to be found; shared by the statements
-     * of a session so that only the first poll in an application lists all jobs.
+     * Where new job ids of one Spark application start: each statement's poller starts probing
+     * there, so only the first poll in an application lists all jobs. Read when a statement
+     * starts, advanced by its polls on the progress thread.
      */
     static final class JobCursor {
         final String appId;
         /** The lowest job id not yet seen; -1 until the first poll has listed the application's jobs. */
-        int next = -1;
+        volatile int next = -1;
 
         JobCursor(String appId) {
             this.appId = appId;
@@ -55,6 +59,7 @@ final class SparkPoller {
         this.api = sparkUiUrl.replaceAll("/+$", "") + "/api/v1/applications/" + cursor.appId;
         this.group = String.valueOf(statementId);
         this.cursor = cursor;
+        this.next = cursor.next;
     }
 
     /** One poll; throws when the Spark UI cannot be reached or answers nonsense. */
@@ -88,16 +93,15 @@ final class SparkPoller {
             fresh.add(j.path("jobId").asInt());
             highestRunning = Math.max(highestRunning, j.path("jobId").asInt());
         }
-        if (cursor.next < 0) {
-            int next = 0;
+        if (next < 0) {
+            next = 0;
             for (JsonNode j : list("/jobs")) {
                 see(j);
                 fresh.add(j.path("jobId").asInt());
                 next = Math.max(next, j.path("jobId").asInt() + 1);
             }
-            cursor.next = next;
         }
-        int id = cursor.next;
+        int id = next;
         for (; ; id++) {
             if (fresh.contains(id)) {
                 continue;
@@ -112,7 +116,8 @@ final class SparkPoller {
             // else: an id whose job never started (Spark failed to build its stages); the running
             // job above it shows that the ids go on.
         }
-        cursor.next = id;
+        next = id;
+        cursor.next = Math.max(cursor.next, next);
         for (SparkJob job : List.copyOf(jobs.values())) {
             if (!job.isDone() && !fresh.contains(job.jobId())) {
                 JsonNode j = rest.get(api + "/jobs/" + job.jobId());   // it ended since the last poll

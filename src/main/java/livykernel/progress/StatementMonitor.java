@@ -137,6 +137,22 @@ final class StatementMonitor {
         }
     }
 
+    /**
+     * Whether sparkmonitor still shows jobs of this statement as running after {@link #finish}:
+     * a cancelled statement's jobs end in Spark some time after Livy reports the cancel.
+     */
+    boolean awaitingJobEnds() {
+        return feed != null && !restUnavailable && snapshot.anyRunning();
+    }
+
+    /** One poll after the statement ended, for sparkmonitor only (the cell's outputs are final). */
+    void followUp() {
+        fetch();
+        if (feed != null && !restUnavailable) {
+            feed.onSnapshot(snapshot, clock.getAsLong(), false);
+        }
+    }
+
     private void openDisplay(ProgressState state) {
         displayId = "livy-progress-" + UUID.randomUUID();
         String line = TextLine.running(state);

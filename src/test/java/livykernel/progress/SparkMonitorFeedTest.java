@@ -28,6 +28,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -188,6 +189,27 @@ class SparkMonitorFeedTest {
         JsonNode end = ev.get(5);
         assertEquals("FAILED", end.path("status").asText());
         assertTime("2026-11-25T08:25:25.440", end.path("completionTime"));
+    }
+
+    @Test
+    void aCancelledStatementsJobEndReachesSparkMonitorAfterTheCellEnded() {
+        String commId = openComm();
+        FakeSparkUi spark = new FakeSparkUi();
+        spark.jobs.add(FakeSparkUi.job(0, "3", "RUNNING", 0));
+        spark.stages.add(FakeSparkUi.stage(0, 0, "ACTIVE"));
+        SparkPoller poller = new SparkPoller(spark, "http://127.0.0.1:4040/", new SparkPoller.JobCursor("local-1"), 3);
+        java.util.concurrent.atomic.AtomicLong clock = new java.util.concurrent.atomic.AtomicLong(1_000);
+        StatementMonitor m = new StatementMonitor(ProgressMode.TEXT, new StatementMonitorTest.Recorder(), null, cell,
+                new WidgetRegistry(), poller, feed.track(APP, "s", cell), clock::get);
+        assertTrue(names(events(commId, m::tick)).contains("sparkJobStart:0"));
+        // Livy reported the cancel; Spark has not ended the job yet.
+        assertEquals(List.of(), names(events(commId, () -> m.finish(ProgressState.Outcome.CANCELLED))));
+        assertTrue(m.awaitingJobEnds());
+        spark.jobs.set(0, FakeSparkUi.job(0, "3", "FAILED", 0));
+        spark.stages.set(0, FakeSparkUi.stage(0, 0, "FAILED"));
+        clock.addAndGet(250);
+        assertEquals(List.of("sparkStageCompleted:0", "sparkJobEnd:0"), names(events(commId, m::followUp)));
+        assertFalse(m.awaitingJobEnds());
     }
 
     @Test

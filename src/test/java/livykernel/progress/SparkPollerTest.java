@@ -117,4 +117,16 @@ class SparkPollerTest {
         SparkPoller p = new SparkPoller(spark, "http://127.0.0.1:4040/", new SparkPoller.JobCursor("app-gone"), 1);
         assertThrows(IllegalStateException.class, p::poll);
     }
+
+    @Test
+    void aLateFinalPollOfTheLastStatementDoesNotHideTheNextStatementsJobs() {
+        spark.jobs.add(job(0, "1", "SUCCEEDED", 0));
+        SparkPoller last = poller(1);
+        last.poll();
+        SparkPoller nextStatement = poller(2);
+        spark.jobs.add(job(1, "2", "SUCCEEDED", 1));
+        last.poll();   // probes past job 1, which is not its own
+        assertEquals(2, cursor.next);
+        assertEquals(List.of(1), jobIds(nextStatement.poll()));
+    }
 }
