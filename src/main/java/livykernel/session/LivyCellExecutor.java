@@ -29,6 +29,12 @@ public final class LivyCellExecutor implements CellExecutor {
     private static final long CANCEL_WAIT_MILLIS = 10_000;
     /** POST /connect this often during a long statement: GET polls do not reset Livy's idle timer. */
     private static final long KEEPALIVE_MILLIS = 60_000;
+    /**
+     * How long a running statement is still followed while Livy does not answer (a Livy restart
+     * with session recovery, a load balancer failing over, a network blip): the statement keeps
+     * running on the cluster, so giving up at the first failed poll would lose its output.
+     */
+    static final long OUTAGE_LIMIT_MILLIS = 120_000;
 
     private final SessionManager sessions;
     private final PollingPolicy polling;
@@ -40,6 +46,7 @@ public final class LivyCellExecutor implements CellExecutor {
     private volatile boolean interruptRequested;
     private volatile Running running;
     private boolean noticesShown;
+    private long outageLimitMillis = OUTAGE_LIMIT_MILLIS;
 
     private record Running(int sessionId, int statementId) {
     }
@@ -57,6 +64,12 @@ public final class LivyCellExecutor implements CellExecutor {
         this.outputs = outputs;
         this.background = background;
         this.startupNotices = List.copyOf(startupNotices);
+    }
+
+    /** For tests: a shorter limit for riding out a Livy outage. */
+    LivyCellExecutor outageLimit(long millis) {
+        this.outageLimitMillis = millis;
+        return this;
     }
 
     @Override
@@ -114,6 +127,7 @@ public final class LivyCellExecutor implements CellExecutor {
         long start = System.nanoTime();
         long lastKeepAlive = start;
         long cancelSeenAt = 0;
+        long outageSince = 0;
         Statement current = statement;
         while (!current.isFinished()) {
             long elapsed = (System.nanoTime() - start) / 1_000_000;
@@ -121,9 +135,28 @@ public final class LivyCellExecutor implements CellExecutor {
             try {
                 current = client.getStatement(session.id(), statement.id());
             } catch (LivyException e) {
-                Statement last = current;
-                notify(() -> listener.finished(last, out));
-                return failure(session, e, "Lost track of the running cell");
+                boolean outage = e.isUnreachable() || e.status() == 502 || e.status() == 503 || e.status() == 504;
+                long now = System.nanoTime();
+                if (outage && outageSince == 0) {
+                    outageSince = now;
+                    out.stream("stderr", "Livy is not answering (" + e.getMessage() + "). The statement keeps running on "
+                            + "the cluster; waiting up to " + outageLimitMillis / 1000 + " s for Livy to come back.\n");
+                }
+                if (!outage || interruptRequested || (now - outageSince) / 1_000_000 > outageLimitMillis) {
+                    Statement last = current;
+                    notify(() -> listener.finished(last, out));
+                    if (outage && interruptRequested) {
+                        return interrupted("Livy did not answer, so the statement could not be cancelled; "
+                                + "it may still be running on the cluster.");
+                    }
+                    return failure(session, e, outage ? "Lost track of the running cell: Livy did not answer for "
+                            + (now - outageSince) / 1_000_000_000 + " s" : "Lost track of the running cell");
+                }
+                continue;
+            }
+            if (outageSince != 0) {
+                outageSince = 0;
+                out.stream("stderr", "Livy answers again; still following the statement.\n");
             }
             Statement polled = current;
             notify(() -> listener.polled(polled));

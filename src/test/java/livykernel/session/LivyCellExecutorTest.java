@@ -33,6 +33,9 @@ class LivyCellExecutorTest {
     private volatile boolean cancelled;
     private volatile boolean sessionReaped;
     private volatile int nextSessionId = 1;
+    /** While true, statement polls answer 503 as a restarting Livy behind a proxy does. */
+    private volatile boolean livyDown;
+    private final AtomicInteger pollsWhileDown = new AtomicInteger();
 
     private static final class NoOutput implements CellOutput {
         final List<String> events = new CopyOnWriteArrayList<>();
@@ -70,6 +73,10 @@ class LivyCellExecutorTest {
                 return json(200, "{\"msg\":\"canceled\"}");
             }
             if (line.matches("GET /sessions/\\d+/statements/0")) {
+                if (livyDown) {
+                    pollsWhileDown.incrementAndGet();
+                    return json(503, "<html><body>Service Unavailable</body></html>");
+                }
                 if (cancelled) {
                     return json(200, "{\"id\":0,\"state\":\"cancelled\",\"output\":null}");
                 }
@@ -195,5 +202,48 @@ class LivyCellExecutorTest {
         ex.shutdown(false);
         assertTrue(livy.requests.contains("DELETE /sessions/1"), livy.requests.toString());
         assertNull(sessions.current());
+    }
+
+    @Test
+    void aRunningStatementIsFollowedThroughALivyOutage() throws Exception {
+        LivyCellExecutor ex = executor(sessions());
+        assertTrue(ex.execute(new Cell("x = 1", 1, false, true), new NoOutput()).ok());
+        statementPolls.set(-1000);   // running until the outage is over
+        Thread outage = new Thread(() -> {
+            try {
+                while (livy.requests.stream().noneMatch(s -> s.matches("GET /sessions/1/statements/0"))) {
+                    Thread.sleep(5);
+                }
+                livyDown = true;
+                while (pollsWhileDown.get() < 8) {   // several failed polls, each after the client's own retry
+                    Thread.sleep(5);
+                }
+                statementPolls.set(0);
+                livyDown = false;
+            } catch (InterruptedException ignored) {
+            }
+        });
+        livy.requests.clear();
+        outage.start();
+        NoOutput out = new NoOutput();
+        CellResult r = ex.execute(new Cell("print('hello')", 2, false, true), out);
+        outage.join();
+        assertTrue(r.ok(), String.valueOf(r));
+        assertEquals("stdout:hello\n", out.events.get(out.events.size() - 1));
+        assertTrue(out.events.get(0).startsWith("stderr:Livy is not answering"), out.events.toString());
+        assertTrue(out.events.contains("stderr:Livy answers again; still following the statement.\n"), out.events.toString());
+        assertEquals(2, out.events.stream().filter(e -> e.startsWith("stderr:")).count(), "one notice each way");
+    }
+
+    @Test
+    void anOutageLongerThanTheLimitEndsTheCellWithAClearError() throws Exception {
+        LivyCellExecutor ex = executor(sessions()).outageLimit(300);
+        assertTrue(ex.execute(new Cell("x = 1", 1, false, true), new NoOutput()).ok());
+        statementPolls.set(-1000);
+        livyDown = true;
+        CellResult r = ex.execute(new Cell("import time; time.sleep(60)", 2, false, true), new NoOutput());
+        assertFalse(r.ok());
+        assertEquals("LivyError", r.ename());
+        assertTrue(r.evalue().startsWith("Lost track of the running cell: Livy did not answer for"), r.evalue());
     }
 }
