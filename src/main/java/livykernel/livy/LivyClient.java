@@ -104,17 +104,17 @@ public final class LivyClient {
     }
 
     public Session createSession(Map<String, Object> body) {
-        return call(post(url("sessions"), body), Session.class);
+        return call(post(url("sessions"), body), Session::from);
     }
 
     public Session getSession(int id) {
-        return call(get(url("sessions", id)), Session.class);
+        return call(get(url("sessions", id)), Session::from);
     }
 
     public SessionList listSessions(int from, int size) {
         HttpUrl u = url("sessions").newBuilder().addQueryParameter("from", String.valueOf(from))
                 .addQueryParameter("size", String.valueOf(size)).build();
-        return call(get(u), SessionList.class);
+        return call(get(u), SessionList::from);
     }
 
     public void deleteSession(int id) {
@@ -123,7 +123,7 @@ public final class LivyClient {
 
     /** Records activity on the session, which (unlike a GET) resets Livy's idle timeout. */
     public Session connect(int id) {
-        return call(post(url("sessions", id, "connect"), Map.of()), Session.class);
+        return call(post(url("sessions", id, "connect"), Map.of()), Session::from);
     }
 
     /** {@code from} may be null for "the last {@code size} lines"; a negative size means all. */
@@ -132,7 +132,7 @@ public final class LivyClient {
         if (from != null) {
             b.addQueryParameter("from", String.valueOf(from));
         }
-        return call(get(b.build()), SessionLog.class);
+        return call(get(b.build()), SessionLog::from);
     }
 
     public Statement submitStatement(int sessionId, String code, String kind) {
@@ -141,11 +141,11 @@ public final class LivyClient {
         if (kind != null) {
             body.put("kind", kind);
         }
-        return call(post(url("sessions", sessionId, "statements"), body), Statement.class);
+        return call(post(url("sessions", sessionId, "statements"), body), Statement::from);
     }
 
     public Statement getStatement(int sessionId, int statementId) {
-        return call(get(url("sessions", sessionId, "statements", statementId)), Statement.class);
+        return call(get(url("sessions", sessionId, "statements", statementId)), Statement::from);
     }
 
     public void cancelStatement(int sessionId, int statementId) {
@@ -158,12 +158,9 @@ public final class LivyClient {
         body.put("code", code);
         body.put("kind", kind);
         body.put("cursor", cursor);
-        Completions answer = call(post(url("sessions", sessionId, "completion"), body), Completions.class);
-        return answer == null || answer.candidates() == null ? List.of() : answer.candidates();
-    }
-
-    @com.fasterxml.jackson.annotation.JsonIgnoreProperties(ignoreUnknown = true)
-    private record Completions(List<String> candidates) {
+        List<String> candidates = call(post(url("sessions", sessionId, "completion"), body),
+                n -> JsonFields.texts(n, "candidates"));
+        return candidates == null ? List.of() : candidates;
     }
 
     /**
@@ -235,7 +232,7 @@ public final class LivyClient {
         }
     }
 
-    private <T> T call(Request request, Class<T> type) {
+    private <T> T call(Request request, java.util.function.Function<com.fasterxml.jackson.databind.JsonNode, T> parser) {
         String what = request.method() + " " + request.url().encodedPath();
         try (Response response = http.newCall(request).execute()) {
             ResponseBody body = response.body();
@@ -248,11 +245,16 @@ public final class LivyClient {
                 throw new LivyException(response.code(),
                         ErrorBodies.describe(response.code(), text, response.header("Content-Type")));
             }
-            if (type == null) {
+            if (parser == null) {
                 return null;
             }
             try {
-                return json.readValue(text, type);
+                com.fasterxml.jackson.databind.JsonNode node = json.readTree(text);
+                if (!node.isObject()) {
+                    throw new LivyException(response.code(), "Livy's answer to " + what
+                            + " was not the JSON expected (not a JSON object).");
+                }
+                return parser.apply(node);
             } catch (JsonProcessingException e) {
                 throw new LivyException(response.code(), "Livy's answer to " + what + " was not the JSON expected ("
                         + e.getOriginalMessage() + ").");

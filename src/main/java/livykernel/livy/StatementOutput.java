@@ -1,15 +1,18 @@
 package livykernel.livy;
 
-import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
-import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import java.util.List;
 
 /** The result of a finished statement: mime data on success, ename/evalue/traceback on error. */
-@JsonIgnoreProperties(ignoreUnknown = true)
-public record StatementOutput(String status, @JsonProperty("execution_count") int executionCount, JsonNode data,
+public record StatementOutput(String status, int executionCount, JsonNode data,
                               String ename, String evalue, List<String> traceback) {
+
+    /** The {@code output} object of a statement in Livy's JSON. */
+    public static StatementOutput from(JsonNode n) {
+        return new StatementOutput(JsonFields.text(n, "status"), n.path("execution_count").asInt(), n.get("data"),
+                JsonFields.text(n, "ename"), JsonFields.text(n, "evalue"), JsonFields.texts(n, "traceback"));
+    }
 
     public boolean isError() {
         return "error".equals(status);

@@ -1,25 +1,14 @@
 package livykernel.wire;
 
-import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
-import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.JsonNode;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** The connection file written by the client that starts the kernel; unknown fields are ignored. */
-@JsonIgnoreProperties(ignoreUnknown = true)
-public record ConnectionInfo(
-        @JsonProperty("transport") String transport,
-        @JsonProperty("ip") String ip,
-        @JsonProperty("shell_port") int shellPort,
-        @JsonProperty("iopub_port") int iopubPort,
-        @JsonProperty("stdin_port") int stdinPort,
-        @JsonProperty("control_port") int controlPort,
-        @JsonProperty("hb_port") int hbPort,
-        @JsonProperty("signature_scheme") String signatureScheme,
-        @JsonProperty("key") String key,
-        @JsonProperty("kernel_name") String kernelName) {
+public record ConnectionInfo(String transport, String ip, int shellPort, int iopubPort, int stdinPort,
+                             int controlPort, int hbPort, String signatureScheme, String key, String kernelName) {
 
     public ConnectionInfo {
         transport = transport == null || transport.isBlank() ? "tcp" : transport;
@@ -33,8 +22,31 @@ public record ConnectionInfo(
         return parse(Files.readString(file));
     }
 
+    /**
+     * Read from Jackson's tree, not by record binding: binding would build a deserializer by
+     * reflection before the kernel can bind a socket (about 90 ms of its start-up).
+     */
     public static ConnectionInfo parse(String json) throws IOException {
-        return Json.MAPPER.readValue(json, ConnectionInfo.class);
+        JsonNode n = Json.MAPPER.readTree(json);
+        if (n == null || !n.isObject()) {
+            throw new IOException("the connection file is not a JSON object");
+        }
+        return new ConnectionInfo(text(n, "transport"), text(n, "ip"), port(n, "shell_port"), port(n, "iopub_port"),
+                port(n, "stdin_port"), port(n, "control_port"), port(n, "hb_port"), text(n, "signature_scheme"),
+                text(n, "key"), text(n, "kernel_name"));
+    }
+
+    private static String text(JsonNode n, String field) {
+        JsonNode v = n.get(field);
+        return v == null || v.isNull() ? null : v.asText();
+    }
+
+    private static int port(JsonNode n, String field) throws IOException {
+        JsonNode v = n.get(field);
+        if (v != null && !v.isNull() && !v.canConvertToInt() && !(v.isTextual() && v.asText().matches("\\d+"))) {
+            throw new IOException("'" + field + "' in the connection file is not a port number: " + v);
+        }
+        return v == null ? 0 : v.asInt();
     }
 
     /** The address to bind for a port, as jupyter_client spells it for tcp and ipc. */

@@ -30,7 +30,7 @@ class OutputMapperTest {
     }
 
     private StatementOutput output(String js) throws Exception {
-        return json.readValue(js, StatementOutput.class);
+        return StatementOutput.from(json.readTree(js));
     }
 
     @Test

@@ -212,4 +212,30 @@ class LivyClientTest {
         LivyException e = assertThrows(LivyException.class, () -> client.getAbsolute(url, Duration.ofSeconds(2)));
         assertEquals(500, e.status());
     }
+
+    @Test
+    void sessionsAndLogsAreReadFieldByFieldIgnoringUnknownOnes() {
+        server.enqueue(json(200, "{\"from\":0,\"total\":2,\"sessions\":[{\"id\":3,\"state\":\"idle\",\"appId\":\"app-9\","
+                + "\"appInfo\":{\"driverLogUrl\":\"http://nm/logs\",\"sparkUiUrl\":\"http://rm/proxy/app-9\",\"new\":1},"
+                + "\"log\":[\"a\",\"b\"],\"ttl\":null},{\"id\":4,\"state\":\"dead\",\"appInfo\":null}]}"));
+        SessionList list = client.listSessions(0, 100);
+        assertEquals(2, list.total());
+        Session s = list.sessions().get(0);
+        assertEquals(3, s.id());
+        assertEquals("app-9", s.appId());
+        assertEquals("http://rm/proxy/app-9", s.sparkUiUrl());
+        assertEquals("http://nm/logs", s.driverLogUrl());
+        assertEquals(List.of("a", "b"), s.log());
+        assertNull(list.sessions().get(1).sparkUiUrl());
+        assertTrue(list.sessions().get(1).isFinished());
+
+        server.enqueue(json(200, "{\"id\":3,\"from\":10,\"total\":12,\"log\":[\"x\",\"y\"]}"));
+        SessionLog log = client.getLog(3, 10, 2);
+        assertEquals(12, log.total());
+        assertEquals(List.of("x", "y"), log.log());
+
+        server.enqueue(json(200, "[\"not\", \"an object\"]"));
+        LivyException e = assertThrows(LivyException.class, () -> client.getSession(3));
+        assertTrue(e.getMessage().contains("not the JSON expected"), e.getMessage());
+    }
 }

@@ -2,8 +2,12 @@ package livykernel.wire;
 
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ConnectionInfoTest {
 
@@ -37,5 +41,14 @@ class ConnectionInfoTest {
     void ipcEndpointsFollowJupyterClient() throws Exception {
         ConnectionInfo info = ConnectionInfo.parse("{\"transport\":\"ipc\",\"ip\":\"/tmp/k\",\"shell_port\":3}");
         assertEquals("ipc:///tmp/k-3", info.endpoint(3));
+    }
+
+    @Test
+    void aBrokenConnectionFileIsAnIoErrorThatSaysWhat() {
+        IOException notObject = assertThrows(IOException.class, () -> ConnectionInfo.parse("[1, 2]"));
+        assertTrue(notObject.getMessage().contains("not a JSON object"), notObject.getMessage());
+        IOException badPort = assertThrows(IOException.class, () -> ConnectionInfo.parse("{\"shell_port\":\"abc\"}"));
+        assertTrue(badPort.getMessage().contains("shell_port"), badPort.getMessage());
+        assertThrows(IOException.class, () -> ConnectionInfo.parse("{\"shell_port\": 1"));
     }
 }
