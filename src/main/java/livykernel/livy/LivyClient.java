@@ -1,7 +1,7 @@
 package livykernel.livy;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import okhttp3.ConnectionSpec;
 import okhttp3.Credentials;
@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Typed calls to Livy's REST API for interactive sessions. Every call has timeouts; failures
@@ -33,8 +34,7 @@ public final class LivyClient {
 
     private final HttpUrl base;
     private final OkHttpClient http;
-    private final ObjectMapper json = new ObjectMapper()
-            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+    private final ObjectMapper json = new ObjectMapper();
 
     /** Connection settings for one Livy endpoint. */
     public record Settings(String url, String username, String password, Map<String, String> headers,
@@ -169,7 +169,7 @@ public final class LivyClient {
      * fails is simply skipped, so it must never hold its thread for the retry backoff.
      * Answers null for 404: the Spark REST API's "unknown job" or "unknown stage".
      */
-    public com.fasterxml.jackson.databind.JsonNode getAbsolute(String absoluteUrl, Duration timeout) {
+    public JsonNode getAbsolute(String absoluteUrl, Duration timeout) {
         HttpUrl u = HttpUrl.parse(absoluteUrl);
         if (u == null) {
             throw new LivyException("'" + absoluteUrl + "' is not an http(s) URL.", null);
@@ -232,7 +232,7 @@ public final class LivyClient {
         }
     }
 
-    private <T> T call(Request request, java.util.function.Function<com.fasterxml.jackson.databind.JsonNode, T> parser) {
+    private <T> T call(Request request, Function<JsonNode, T> parser) {
         String what = request.method() + " " + request.url().encodedPath();
         try (Response response = http.newCall(request).execute()) {
             ResponseBody body = response.body();
@@ -249,7 +249,7 @@ public final class LivyClient {
                 return null;
             }
             try {
-                com.fasterxml.jackson.databind.JsonNode node = json.readTree(text);
+                JsonNode node = json.readTree(text);
                 if (!node.isObject()) {
                     throw new LivyException(response.code(), "Livy's answer to " + what
                             + " was not the JSON expected (not a JSON object).");
