@@ -104,8 +104,8 @@ def warmed_kernel(warm_code, env=None):
     km.shutdown_kernel(now=False)
 
 
-def collect_outputs(kc, msg_id, timeout=300):
-    """IOPub messages of one request until its idle status, as (msg_type, content) pairs."""
+def request_messages(kc, msg_id, timeout=300):
+    """Full iopub messages of one request (status messages left out) until its idle status."""
     out = []
     deadline = time.time() + timeout
     while time.time() < deadline:
@@ -116,8 +116,13 @@ def collect_outputs(kc, msg_id, timeout=300):
             if msg["content"]["execution_state"] == "idle":
                 return out
             continue
-        out.append((msg["msg_type"], msg["content"]))
+        out.append(msg)
     raise TimeoutError("no idle for " + msg_id)
+
+
+def collect_outputs(kc, msg_id, timeout=300):
+    """IOPub messages of one request until its idle status, as (msg_type, content) pairs."""
+    return [(m["msg_type"], m["content"]) for m in request_messages(kc, msg_id, timeout)]
 
 
 def run_cell(kc, code, timeout=300):
