@@ -8,6 +8,9 @@ import java.util.Map;
  */
 public interface CellOutput {
 
+    /** The request these outputs belong to: its parent header and its interrupt. */
+    RequestContext context();
+
     /** A {@code stream} message; {@code name} is "stdout" or "stderr". */
     void stream(String name, String text);
 

@@ -24,6 +24,7 @@ final class ExecuteHandler {
     private final ExecutionQueue queue;
     private final ScheduledExecutorService timer;
     private int executionCount;
+    private volatile RequestContext running;
 
     ExecuteHandler(Messenger messenger, CellExecutor executor, History history, ExecutionQueue queue,
                    ScheduledExecutorService timer) {
@@ -61,8 +62,15 @@ final class ExecuteHandler {
             messenger.publish(parent, "execute_input", input);
         }
 
-        IopubCellOutput out = new IopubCellOutput(messenger, parent, count, silent, timer, history::setOutput);
-        CellResult result = run(new Cell(code, count, silent, storeHistory), out);
+        RequestContext context = new RequestContext(parent);
+        IopubCellOutput out = new IopubCellOutput(messenger, context, count, silent, timer, history::setOutput);
+        running = context;
+        CellResult result;
+        try {
+            result = run(new Cell(code, count, silent, storeHistory), out);
+        } finally {
+            running = null;
+        }
         out.finish();
 
         ObjectNode reply = Json.object();
@@ -85,6 +93,14 @@ final class ExecuteHandler {
         reply.putArray("payload");
         reply.putObject("user_expressions");
         messenger.reply(request.channel(), request.message(), "execute_reply", reply);
+    }
+
+    /** Interrupts the running cell, if any (from the control thread). */
+    void interrupt() {
+        RequestContext c = running;
+        if (c != null) {
+            c.interrupt();
+        }
     }
 
     private CellResult run(Cell cell, IopubCellOutput out) {

@@ -26,6 +26,7 @@ final class IopubCellOutput implements CellOutput {
     private static final int STREAM_MAX_CHARS = 64 * 1024;
 
     private final Messenger messenger;
+    private final RequestContext context;
     private final JsonNode parent;
     private final int executionCount;
     private final boolean silent;
@@ -36,14 +37,20 @@ final class IopubCellOutput implements CellOutput {
     private String pendingName;                                   // guarded by this
     private ScheduledFuture<?> pendingFlush;                      // guarded by this
 
-    IopubCellOutput(Messenger messenger, JsonNode parent, int executionCount, boolean silent,
+    IopubCellOutput(Messenger messenger, RequestContext context, int executionCount, boolean silent,
                     ScheduledExecutorService timer, BiConsumer<Integer, String> resultText) {
         this.messenger = messenger;
-        this.parent = parent;
+        this.context = context;
+        this.parent = context.parent();
         this.executionCount = executionCount;
         this.silent = silent;
         this.timer = timer;
         this.resultText = resultText;
+    }
+
+    @Override
+    public RequestContext context() {
+        return context;
     }
 
     @Override

@@ -39,6 +39,7 @@ public final class JupyterKernel implements AutoCloseable {
     private static final int REJECTIONS_LOGGED_IN_FULL = 20;
 
     private final CellExecutor executor;
+    private final ExecuteHandler execute;
     private final boolean exitJvmOnShutdown;
     private final KernelTransport transport;
     private final WireCodec codec;
@@ -75,7 +76,7 @@ public final class JupyterKernel implements AutoCloseable {
         History history = new History();
         InfoHandlers handlers = new InfoHandlers(messenger, completer == null ? Completer.NONE : completer,
                 history, comms);
-        ExecuteHandler execute = new ExecuteHandler(messenger, executor, history, queue, timer);
+        this.execute = new ExecuteHandler(messenger, executor, history, queue, timer);
 
         Map<String, Consumer<Request>> common = new HashMap<>();
         common.put("kernel_info_request", handlers::kernelInfo);
@@ -194,7 +195,7 @@ public final class JupyterKernel implements AutoCloseable {
 
     private void interruptRequest(Request r) {
         try {
-            executor.interrupt();
+            execute.interrupt();
         } catch (RuntimeException e) {
             LOG.warn("interrupting the cell failed", e);
         }

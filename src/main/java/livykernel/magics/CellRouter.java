@@ -22,7 +22,6 @@ public final class CellRouter implements CellExecutor {
 
     private final CellExecutor livy;
     private final MagicRegistry registry;
-    private volatile boolean interrupted;
 
     public CellRouter(CellExecutor livy, MagicRegistry registry) {
         this.livy = livy;
@@ -35,7 +34,6 @@ public final class CellRouter implements CellExecutor {
 
     @Override
     public CellResult execute(Cell cell, CellOutput out) throws InterruptedException {
-        interrupted = false;
         MagicLine line = MagicLine.parse(cell.code());
         if (line == null || (!line.cellMagic() && MagicRegistry.LIVY_LINE_MAGICS.contains(line.name()))) {
             return livy.execute(cell, out);
@@ -54,7 +52,7 @@ public final class CellRouter implements CellExecutor {
                 throw new MagicUsageException("%%" + magic.name() + " needs a cell body on the lines after it, e.g.\n"
                         + magic.example());
             }
-            return magic.run(new MagicCall(magic.name(), args, line.body(), cell, () -> interrupted), out);
+            return magic.run(new MagicCall(magic.name(), args, line.body(), cell, out.context()::isInterrupted), out);
         } catch (MagicUsageException e) {
             return usageError(e.ename(), e.getMessage());
         } catch (LivyException e) {
@@ -85,12 +83,6 @@ public final class CellRouter implements CellExecutor {
     private static String abbreviate(String s) {
         String first = s.lines().findFirst().orElse("");
         return first.length() > 60 ? first.substring(0, 60) + "…" : first;
-    }
-
-    @Override
-    public void interrupt() {
-        interrupted = true;
-        livy.interrupt();
     }
 
     @Override

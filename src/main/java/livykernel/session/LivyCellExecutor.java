@@ -43,7 +43,8 @@ public final class LivyCellExecutor implements CellExecutor {
     private final List<String> startupNotices;
     private final StatementListener listener;
 
-    private volatile boolean interruptRequested;
+    private volatile boolean shuttingDown;
+    private volatile livykernel.kernel.RequestContext context = livykernel.kernel.RequestContext.detached();
     private volatile Running running;
     private boolean noticesShown;
     private long outageLimitMillis = OUTAGE_LIMIT_MILLIS;
@@ -84,7 +85,7 @@ public final class LivyCellExecutor implements CellExecutor {
      */
     public CellResult run(String code, String kind, CellOutput out, Function<StatementOutput, CellResult> finish)
             throws InterruptedException {
-        interruptRequested = false;
+        context = out.context();
         if (!noticesShown && !startupNotices.isEmpty()) {
             noticesShown = true;
             out.stream("stderr", String.join("\n", startupNotices) + "\n");
@@ -94,13 +95,13 @@ public final class LivyCellExecutor implements CellExecutor {
         }
         Session session;
         try {
-            session = sessions.ensureSession(out, () -> interruptRequested);
+            session = sessions.ensureSession(out, () -> interruptRequested());
         } catch (SessionStartException e) {
             return CellResult.error("SessionError", e.getMessage(), List.of());
         } catch (InterruptedException e) {
             return interrupted("The Spark session was still starting; it keeps starting in the background.");
         }
-        if (interruptRequested) {
+        if (interruptRequested()) {
             return interrupted("The cell was not run.");
         }
         LivyClient client = sessions.client();
@@ -111,10 +112,7 @@ public final class LivyCellExecutor implements CellExecutor {
             return failure(session, e, "Could not submit the cell to Livy");
         }
         running = new Running(session.id(), statement.id());
-        try {
-            if (interruptRequested) {
-                requestCancel();
-            }
+        try (livykernel.kernel.RequestContext.Registration cancel = out.context().onInterrupt(this::requestCancel)) {
             notify(() -> listener.started(session, statement, out));
             return await(client, session, statement, out, finish);
         } finally {
@@ -142,10 +140,10 @@ public final class LivyCellExecutor implements CellExecutor {
                     out.stream("stderr", "Livy is not answering (" + e.getMessage() + "). The statement keeps running on "
                             + "the cluster; waiting up to " + outageLimitMillis / 1000 + " s for Livy to come back.\n");
                 }
-                if (!outage || interruptRequested || (now - outageSince) / 1_000_000 > outageLimitMillis) {
+                if (!outage || interruptRequested() || (now - outageSince) / 1_000_000 > outageLimitMillis) {
                     Statement last = current;
                     notify(() -> listener.finished(last, out));
-                    if (outage && interruptRequested) {
+                    if (outage && interruptRequested()) {
                         return interrupted("Livy did not answer, so the statement could not be cancelled; "
                                 + "it may still be running on the cluster.");
                     }
@@ -160,7 +158,7 @@ public final class LivyCellExecutor implements CellExecutor {
             }
             Statement polled = current;
             notify(() -> listener.polled(polled));
-            if (interruptRequested && cancelSeenAt == 0) {
+            if (interruptRequested() && cancelSeenAt == 0) {
                 cancelSeenAt = System.nanoTime();
             }
             if (cancelSeenAt != 0 && !current.isFinished()
@@ -233,10 +231,8 @@ public final class LivyCellExecutor implements CellExecutor {
         return CellResult.error("KeyboardInterrupt", "Interrupted by user. " + detail, List.of("KeyboardInterrupt: " + detail));
     }
 
-    @Override
-    public void interrupt() {
-        interruptRequested = true;
-        requestCancel();
+    private boolean interruptRequested() {
+        return shuttingDown || context.isInterrupted();
     }
 
     private void requestCancel() {
@@ -257,7 +253,7 @@ public final class LivyCellExecutor implements CellExecutor {
 
     @Override
     public void shutdown(boolean restart) {
-        interruptRequested = true;
+        shuttingDown = true;
         sessions.delete();
     }
 }

@@ -19,6 +19,13 @@ class OutputMapperTest {
 
     /** Records what the mapper published, in order. */
     static final class Recorder implements CellOutput {
+        private final livykernel.kernel.RequestContext context = livykernel.kernel.RequestContext.detached();
+
+        @Override
+        public livykernel.kernel.RequestContext context() {
+            return context;
+        }
+
         final List<String> events = new ArrayList<>();
         final List<Map<String, Object>> bundles = new ArrayList<>();
 

@@ -19,7 +19,6 @@ final class FakeExecutor implements CellExecutor {
     final CountDownLatch gate = new CountDownLatch(1);
     final AtomicInteger interrupts = new AtomicInteger();
     final List<Boolean> shutdowns = new CopyOnWriteArrayList<>();
-    private volatile Thread sleeper;
 
     @Override
     public CellResult execute(Cell cell, CellOutput out) throws InterruptedException {
@@ -31,12 +30,13 @@ final class FakeExecutor implements CellExecutor {
             case "boom":
                 throw new IllegalStateException("kaput");
             case "sleep":
-                sleeper = Thread.currentThread();
-                sleeping.countDown();
-                try {
+                Thread self = Thread.currentThread();
+                try (var onInterrupt = out.context().onInterrupt(() -> {
+                    interrupts.incrementAndGet();
+                    self.interrupt();
+                })) {
+                    sleeping.countDown();
                     Thread.sleep(TimeUnit.SECONDS.toMillis(30));
-                } finally {
-                    sleeper = null;
                 }
                 return CellResult.success();
             case "gate":
@@ -55,15 +55,6 @@ final class FakeExecutor implements CellExecutor {
                 out.stream("stdout", cell.code());
                 out.stream("stdout", "!");
                 return CellResult.success();
-        }
-    }
-
-    @Override
-    public void interrupt() {
-        interrupts.incrementAndGet();
-        Thread t = sleeper;
-        if (t != null) {
-            t.interrupt();
         }
     }
 

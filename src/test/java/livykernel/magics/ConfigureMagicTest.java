@@ -72,9 +72,6 @@ class ConfigureMagicTest {
                 throw new AssertionError("no statement expected");
             }
 
-            public void interrupt() {
-            }
-
             public void shutdown(boolean restart) {
             }
         }, r);

@@ -45,6 +45,13 @@ final class Fixtures {
 
     /** Records what a magic published. */
     static final class Recorder implements CellOutput {
+        private final livykernel.kernel.RequestContext context = livykernel.kernel.RequestContext.detached();
+
+        @Override
+        public livykernel.kernel.RequestContext context() {
+            return context;
+        }
+
         final List<String> stdout = new ArrayList<>();
         final List<Map<String, Object>> displays = new ArrayList<>();
         final List<Map<String, Object>> results = new ArrayList<>();

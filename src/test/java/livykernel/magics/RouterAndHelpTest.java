@@ -27,10 +27,6 @@ class RouterAndHelpTest {
         }
 
         @Override
-        public void interrupt() {
-        }
-
-        @Override
         public void shutdown(boolean restart) {
         }
     }

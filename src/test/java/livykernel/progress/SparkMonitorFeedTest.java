@@ -434,7 +434,6 @@ class SparkMonitorFeedTest {
     /** The kernel needs an executor; these tests run no cells. */
     private static final class NoCells implements CellExecutor {
         @Override public CellResult execute(Cell cell, CellOutput out) { throw new UnsupportedOperationException(); }
-        @Override public void interrupt() { }
         @Override public void shutdown(boolean restart) { }
     }
 }

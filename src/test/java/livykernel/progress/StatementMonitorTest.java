@@ -19,6 +19,13 @@ class StatementMonitorTest {
     }
 
     static final class Recorder implements CellOutput {
+        private final livykernel.kernel.RequestContext context = livykernel.kernel.RequestContext.detached();
+
+        @Override
+        public livykernel.kernel.RequestContext context() {
+            return context;
+        }
+
         final List<Out> outs = new ArrayList<>();
 
         @Override public void stream(String name, String text) { outs.add(new Out("stream", Map.of("text", text), null)); }

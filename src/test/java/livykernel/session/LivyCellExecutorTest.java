@@ -3,6 +3,7 @@ package livykernel.session;
 import livykernel.display.OutputMapper;
 import livykernel.kernel.Cell;
 import livykernel.kernel.CellOutput;
+import livykernel.kernel.RequestContext;
 import livykernel.kernel.CellResult;
 import livykernel.livy.LivyClient;
 import livykernel.livy.PollingPolicy;
@@ -37,6 +38,8 @@ class LivyCellExecutorTest {
     private volatile boolean livyDown;
     private final AtomicInteger pollsWhileDown = new AtomicInteger();
 
+    private volatile RequestContext interruptTarget;
+
     private static final class NoOutput implements CellOutput {
         final List<String> events = new CopyOnWriteArrayList<>();
         public void stream(String name, String text) { events.add(name + ":" + text); }
@@ -44,6 +47,8 @@ class LivyCellExecutorTest {
         public void updateDisplay(Map<String, Object> d, Map<String, Object> m, String id) { events.add("update:" + d.get("text/plain")); }
         public void executeResult(Map<String, Object> d, Map<String, Object> m) { events.add("result"); }
         public void clearOutput(boolean wait) { }
+        final RequestContext context = RequestContext.detached();
+        public RequestContext context() { return context; }
     }
 
     @BeforeEach
@@ -153,14 +158,16 @@ class LivyCellExecutorTest {
                 while (!livy.requests.stream().anyMatch(s -> s.matches("GET /sessions/1/statements/0")) || statementPolls.get() < -995) {
                     Thread.sleep(5);
                 }
-                ex.interrupt();
+                interruptTarget.interrupt();
             } catch (InterruptedException ignored) {
             }
         });
         statementPolls.set(-1000);
         livy.requests.clear();
+        NoOutput out = new NoOutput();
+        interruptTarget = out.context;
         t.start();
-        CellResult r = ex.execute(new Cell("import time; time.sleep(60)", 2, false, true), new NoOutput());
+        CellResult r = ex.execute(new Cell("import time; time.sleep(60)", 2, false, true), out);
         t.join();
         assertFalse(r.ok());
         assertEquals("KeyboardInterrupt", r.ename());
@@ -173,7 +180,7 @@ class LivyCellExecutorTest {
     @Test
     void interruptWithNothingRunningIsHarmless() throws Exception {
         LivyCellExecutor ex = executor(sessions());
-        ex.interrupt();
+        RequestContext.detached().interrupt();
         assertTrue(ex.execute(new Cell("print('hello')", 1, false, true), new NoOutput()).ok());
     }
 
