@@ -6,14 +6,15 @@ import livykernel.display.OutputMapper;
 import livykernel.kernel.JupyterKernel;
 import livykernel.livy.PollingPolicy;
 import livykernel.local.LocalLivyMain;
+import livykernel.completion.SessionCompleter;
+import livykernel.execution.LivyCellExecutor;
+import livykernel.execution.StatementRunner;
 import livykernel.magics.CellRouter;
 import livykernel.magics.MagicContext;
 import livykernel.magics.MagicRegistry;
-import livykernel.magics.SessionCompleter;
 import livykernel.progress.ProgressMode;
 import livykernel.progress.ProgressReporter;
 import livykernel.progress.ProgressSettings;
-import livykernel.session.LivyCellExecutor;
 import livykernel.session.SessionManager;
 import livykernel.wire.ConnectionInfo;
 
@@ -22,7 +23,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 
@@ -57,23 +57,24 @@ public final class Main {
         }
         KernelConfig config = ConfigLoader.fromEnvironment();
         LivyEndpoint endpoint = new LivyEndpoint(config);
-        ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(daemon("livy-heartbeat"));
-        ExecutorService background = Executors.newCachedThreadPool(daemon("livy-background"));
+        // Every poll of Livy (statements, session start, hidden helpers) and the session heartbeat.
+        ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(daemon("livy-poller"));
         SessionManager sessions = new SessionManager(endpoint, scheduler, config.sessionConfigs(),
                 config.heartbeatTimeoutSeconds(), config.sessionStartupTimeout());
         ProgressSettings progressSettings = new ProgressSettings(progressMode(config));
         ProgressReporter progress = new ProgressReporter(progressSettings,
                 url -> endpoint.get().getAbsolute(url, Duration.ofSeconds(3)),
                 Executors.newSingleThreadScheduledExecutor(daemon("spark-progress")));
-        LivyCellExecutor executor = new LivyCellExecutor(sessions, PollingPolicy.DEFAULT, new OutputMapper(),
-                background, config.configProblems(), progress);
+        StatementRunner runner = new StatementRunner(sessions, endpoint, scheduler, PollingPolicy.DEFAULT,
+                config.configProblems(), progress);
+        LivyCellExecutor executor = new LivyCellExecutor(runner, new OutputMapper());
         // Runs on every JVM exit (shutdown request, SIGTERM): the embedded endpoint kills its
         // Spark processes. The kernel's own hook deletes the Livy session before this matters.
         Runtime.getRuntime().addShutdownHook(new Thread(endpoint::close, "livy-endpoint-close"));
         MagicRegistry magics = MagicRegistry.standard(
-                new MagicContext(sessions, executor, config, endpoint::describe, progressSettings));
+                new MagicContext(sessions, runner, executor, config, endpoint::describe, progressSettings));
         JupyterKernel kernel = new JupyterKernel(info, new CellRouter(executor, magics),
-                new SessionCompleter(magics, sessions, Duration.ofMillis(1500)));
+                new SessionCompleter(magics, sessions, runner, Duration.ofMillis(1500)));
         progress.attach(kernel.comms());
         exitWhenParentDies();
         kernel.run();

@@ -2,8 +2,6 @@ package livykernel.display;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import livykernel.kernel.CellOutput;
 import livykernel.kernel.CellResult;
 import livykernel.livy.StatementOutput;
 
@@ -14,52 +12,54 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Maps a finished Livy statement's output to Jupyter messages: text becomes stdout, PNG a
- * display, JSON and Livy tables a result with a text fallback, and an error an error result.
+ * Maps a finished Livy statement's output to what the cell shows, as a pure function: text
+ * becomes stdout, PNG a display, JSON and Livy tables a result with a text fallback, and an
+ * error an error result.
  */
 public final class OutputMapper {
 
     public static final String LIVY_TABLE = "application/vnd.livy.table.v1+json";
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectMapper JSON = Bundles.PRETTY;
 
-    public CellResult publish(StatementOutput output, CellOutput out) {
+    public Rendered map(StatementOutput output) {
         if (output == null) {
-            return CellResult.error("LivyError", "Livy returned no output for the statement.", List.of());
+            return Rendered.of(Errors.livy("Livy returned no output for the statement."));
         }
         if (output.isError()) {
-            return error(output.ename(), output.evalue(), output.traceback());
+            return Rendered.of(Errors.spark(output.ename(), output.evalue(), output.traceback()));
         }
         JsonNode data = output.data();
         if (data == null || data.isNull()) {
-            return CellResult.success();
+            return Rendered.of(CellResult.success());
         }
         // Livy's magic bug: an unknown %json/%table variable comes back as status ok with an
         // embedded execute_reply error instead of mime data.
         JsonNode embedded = data.path("content");
         if (!data.has("text/plain") && "error".equals(embedded.path("status").asText())) {
-            return error(embedded.path("ename").asText("Error"), embedded.path("evalue").asText(""),
-                    strings(embedded.path("traceback")));
+            return Rendered.of(Errors.spark(embedded.path("ename").asText("Error"), embedded.path("evalue").asText(""),
+                    strings(embedded.path("traceback"))));
         }
+        List<Output> outputs = new ArrayList<>();
         String text = data.path("text/plain").asText("");
         if (!text.isEmpty()) {
-            out.stream("stdout", text.endsWith("\n") ? text : text + "\n");
+            outputs.add(new Output.Stream("stdout", text.endsWith("\n") ? text : text + "\n"));
         }
         if (data.has("image/png")) {
             Map<String, Object> bundle = new LinkedHashMap<>();
             bundle.put("image/png", data.get("image/png").asText().replaceAll("\\s", ""));
             bundle.put("text/plain", "<Figure>");
-            out.display(bundle, Map.of(), null);
+            outputs.add(new Output.Display(bundle));
         }
         if (data.has("application/json")) {
             Map<String, Object> bundle = new LinkedHashMap<>();
             bundle.put("application/json", JSON.convertValue(data.get("application/json"), Object.class));
             bundle.put("text/plain", pretty(data.get("application/json")));
-            out.executeResult(bundle, Map.of());
+            outputs.add(new Output.Result(bundle));
         }
         if (data.has(LIVY_TABLE)) {
-            out.executeResult(tableBundle(data.get(LIVY_TABLE)), Map.of());
+            outputs.add(new Output.Result(tableBundle(data.get(LIVY_TABLE))));
         }
-        return CellResult.success();
+        return new Rendered(outputs, CellResult.success());
     }
 
     /** A Livy table ({@code headers:[{name,type}], data:[[…]]}) as HTML, text and the raw mime type. */
@@ -81,22 +81,6 @@ public final class OutputMapper {
         bundle.put("text/plain", TableRenderer.text(headers, rows));
         bundle.put(LIVY_TABLE, JSON.convertValue(table, Object.class));
         return bundle;
-    }
-
-    private static CellResult error(String ename, String evalue, List<String> traceback) {
-        List<String> lines = new ArrayList<>();
-        if (traceback != null) {
-            for (String t : traceback) {
-                // Livy's lines end in "\n"; Jupyter joins traceback entries with newlines itself.
-                lines.add(t.endsWith("\n") ? t.substring(0, t.length() - 1) : t);
-            }
-        }
-        String name = ename == null || ename.isEmpty() ? "Error" : ename;
-        String value = evalue == null ? "" : evalue;
-        if (lines.isEmpty() || !lines.get(lines.size() - 1).contains(name)) {
-            lines.add(name + ": " + value);
-        }
-        return CellResult.error(name, value, lines);
     }
 
     private static List<String> strings(JsonNode array) {

@@ -1,5 +1,6 @@
 package livykernel.magics;
 
+import livykernel.display.Errors;
 import livykernel.kernel.Cell;
 import livykernel.kernel.CellExecutor;
 import livykernel.kernel.CellOutput;
@@ -54,10 +55,13 @@ public final class CellRouter implements CellExecutor {
             }
             return magic.run(new MagicCall(magic.name(), args, line.body(), cell, out.context()::isInterrupted), out);
         } catch (MagicUsageException e) {
-            return usageError(e.ename(), e.getMessage());
+            return Errors.usage(e.ename(), e.getMessage());
         } catch (LivyException e) {
             LOG.debug("%%{} failed: {}", magic.name(), e.getMessage());
-            return usageError("LivyError", "%%" + magic.name() + ": " + e.getMessage());
+            return Errors.livy("%%" + magic.name() + ": " + e.getMessage());
+        } catch (RuntimeException e) {
+            LOG.warn("%%{} failed", magic.name(), e);
+            return Errors.internal(e);
         }
     }
 
@@ -73,11 +77,7 @@ public final class CellRouter implements CellExecutor {
                     .collect(Collectors.joining(", "))).append("?");
         }
         msg.append(" Run %%help to list the magics.");
-        return usageError("UnknownMagic", msg.toString());
-    }
-
-    static CellResult usageError(String ename, String message) {
-        return CellResult.error(ename, message, List.of(ename + ": " + message));
+        return Errors.usage("UnknownMagic", msg.toString());
     }
 
     private static String abbreviate(String s) {

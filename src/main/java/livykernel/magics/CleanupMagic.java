@@ -2,7 +2,6 @@ package livykernel.magics;
 
 import livykernel.kernel.CellOutput;
 import livykernel.kernel.CellResult;
-import livykernel.livy.LivyClient;
 import livykernel.livy.LivyException;
 import livykernel.livy.Session;
 
@@ -49,19 +48,18 @@ final class CleanupMagic implements Magic {
                     + "you want: %%cleanup -f");
         }
         Session own = ctx.sessions().current();
-        LivyClient client = ctx.sessions().client();
         List<String> done = new ArrayList<>();
         List<String> failed = new ArrayList<>();
         if (own != null) {
             ctx.sessions().delete();
             done.add(own.id() + " (this kernel's)");
         }
-        for (Session s : InfoMagic.listAll(client)) {
+        for (Session s : ctx.sessions().list()) {
             if (own != null && s.id() == own.id()) {
                 continue;
             }
             try {
-                client.deleteSession(s.id());
+                ctx.sessions().delete(s.id());
                 done.add(String.valueOf(s.id()));
             } catch (LivyException e) {
                 if (!e.isNotFound()) {

@@ -1,5 +1,7 @@
 package livykernel.magics;
 
+import livykernel.display.Bundles;
+import livykernel.display.Errors;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -86,20 +88,20 @@ final class ConfigureMagic implements Magic {
         out.stream("stdout", "Deleting Spark session " + running.id() + " to apply the new configuration…\n");
         ctx.sessions().delete();
         try {
-            Session fresh = ctx.sessions().ensureSession(out, call.cancelled());
+            Session fresh = ctx.runner().startSession(out);
             show(out, "Spark session " + fresh.id() + " started with this configuration:");
             return CellResult.success();
         } catch (SessionStartException e) {
-            return CellRouter.usageError("SessionError", e.getMessage()
+            return Errors.sessionStart(e.getMessage()
                     + "\nThe new configuration stays set: correct it with %%configure, or run a cell to retry.");
         } catch (InterruptedException e) {
-            return CellRouter.usageError("KeyboardInterrupt", "Interrupted while the new Spark session was starting; "
+            return Errors.usage(Errors.KEYBOARD_INTERRUPT, "Interrupted while the new Spark session was starting; "
                     + "it keeps starting in the background with the new configuration.");
         }
     }
 
     private void show(CellOutput out, String title) {
-        String json = InfoMagic.toJson(SecretMasker.mask(ctx.sessions().creationBody()));
+        String json = Bundles.json(SecretMasker.mask(ctx.sessions().creationBody()));
         out.display(Bundles.of("<p>" + Bundles.esc(title) + "</p>\n<pre>" + Bundles.esc(json) + "</pre>",
                 title + "\n" + json), Map.of(), null);
     }

@@ -56,7 +56,7 @@ final class DeleteMagic implements Magic {
                     + "and cached data are lost: %%delete -f -s " + id);
         }
         try {
-            ctx.sessions().client().deleteSession(id);
+            ctx.sessions().delete(id);
         } catch (LivyException e) {
             if (e.isNotFound()) {
                 throw new MagicUsageException("%%delete: there is no session " + id + " on the endpoint (%%info lists them).");

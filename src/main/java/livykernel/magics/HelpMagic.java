@@ -1,5 +1,6 @@
 package livykernel.magics;
 
+import livykernel.display.Bundles;
 import livykernel.kernel.CellOutput;
 import livykernel.kernel.CellResult;
 

@@ -1,16 +1,12 @@
 package livykernel.magics;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import livykernel.display.Bundles;
 import livykernel.config.KernelConfig;
 import livykernel.display.TableRenderer;
 import livykernel.kernel.CellOutput;
 import livykernel.kernel.CellResult;
-import livykernel.livy.LivyClient;
 import livykernel.livy.LivyException;
 import livykernel.livy.Session;
-import livykernel.livy.SessionList;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -24,7 +20,6 @@ import java.util.Map;
  */
 final class InfoMagic implements Magic {
 
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private static final List<String> COLUMNS = List.of("ID", "Name", "Application ID", "Kind", "State", "User",
             "Spark UI", "Driver log", "This kernel");
 
@@ -78,11 +73,15 @@ final class InfoMagic implements Magic {
         }
         Session s;
         try {
-            s = ctx.sessions().client().getSession(known.id());
+            s = ctx.sessions().refresh(null);
         } catch (LivyException e) {
-            String msg = e.isNotFound()
-                    ? "Session " + known.id() + " is gone from Livy (deleted or reaped); the next cell starts a new one."
-                    : "Session " + known.id() + ": could not read its state (" + e.getMessage() + ").";
+            String msg = "Session " + known.id() + ": could not read its state (" + e.getMessage() + ").";
+            html.append("<p>").append(Bundles.esc(msg)).append("</p>\n");
+            text.append(msg).append('\n');
+            return known;
+        }
+        if (s == null) {
+            String msg = "Session " + known.id() + " is gone from Livy (deleted or reaped); the next cell starts a new one.";
             html.append("<p>").append(Bundles.esc(msg)).append("</p>\n");
             text.append(msg).append('\n');
             return known;
@@ -129,7 +128,7 @@ final class InfoMagic implements Magic {
         html.append("<h4>Endpoint</h4>\n<table class=\"livy-info-endpoint\">\n");
         text.append("\nEndpoint:\n");
         e.forEach((k, v) -> {
-            String value = v instanceof Map<?, ?> ? toJson(v) : String.valueOf(v);
+            String value = v instanceof Map<?, ?> ? Bundles.json(v) : String.valueOf(v);
             html.append("<tr><th style=\"text-align:left\">").append(Bundles.esc(k)).append("</th><td><code>")
                     .append(Bundles.esc(value)).append("</code></td></tr>\n");
             text.append("  ").append(k).append(": ").append(value).append('\n');
@@ -138,7 +137,7 @@ final class InfoMagic implements Magic {
     }
 
     private String configJson() {
-        return toJson(SecretMasker.mask(ctx.sessions().creationBody()));
+        return Bundles.json(SecretMasker.mask(ctx.sessions().creationBody()));
     }
 
     private void otherSessions(Session own, StringBuilder html, StringBuilder text) {
@@ -146,7 +145,7 @@ final class InfoMagic implements Magic {
         text.append("\nSessions on the endpoint:\n");
         List<Session> all;
         try {
-            all = listAll(ctx.sessions().client());
+            all = ctx.sessions().list();
         } catch (LivyException | IllegalStateException e) {
             String msg = "Could not list the sessions: " + e.getMessage();
             html.append("<p>").append(Bundles.esc(msg)).append("</p>\n");
@@ -179,28 +178,5 @@ final class InfoMagic implements Magic {
         }
         html.append("</tbody>\n</table>\n");
         text.append(TableRenderer.text(COLUMNS, rows)).append('\n');
-    }
-
-    /** GET /sessions pages at 100; a busy shared cluster can have more. */
-    static List<Session> listAll(LivyClient client) {
-        List<Session> all = new ArrayList<>();
-        int from = 0;
-        while (true) {
-            SessionList page = client.listSessions(from, 100);
-            List<Session> got = page.sessions() == null ? List.of() : page.sessions();
-            all.addAll(got);
-            from += got.size();
-            if (got.isEmpty() || from >= page.total() || from >= 10_000) {
-                return all;
-            }
-        }
-    }
-
-    static String toJson(Object value) {
-        try {
-            return JSON.writeValueAsString(value);
-        } catch (JsonProcessingException e) {
-            return String.valueOf(value);
-        }
     }
 }

@@ -2,7 +2,7 @@ package livykernel.magics;
 
 import livykernel.kernel.CellOutput;
 import livykernel.kernel.CellResult;
-import livykernel.livy.LivyClient;
+import livykernel.session.SessionManager;
 import livykernel.livy.LivyException;
 import livykernel.livy.Session;
 import livykernel.livy.SessionLog;
@@ -82,9 +82,8 @@ final class LogsMagic implements Magic {
                     + "Run a cell first (or %%info for the configuration).\n");
             return CellResult.success();
         }
-        LivyClient client = ctx.sessions().client();
         try {
-            out.stream("stdout", render(s.id(), req, client));
+            out.stream("stdout", render(s.id(), req, ctx.sessions()));
         } catch (LivyException e) {
             if (!e.isNotFound()) {
                 throw e;
@@ -94,9 +93,9 @@ final class LogsMagic implements Magic {
         return CellResult.success();
     }
 
-    private static String render(int id, Request req, LivyClient client) {
+    private static String render(int id, Request req, SessionManager sessions) {
         if (req.grep() != null) {
-            SessionLog log = client.getLog(id, 0, -1);
+            SessionLog log = sessions.log(id, 0, -1);
             List<String> lines = log.log() == null ? List.of() : log.log();
             String needle = req.grep().toLowerCase(Locale.ROOT);
             List<String> hits = new ArrayList<>();
@@ -112,7 +111,7 @@ final class LogsMagic implements Magic {
                     + req.grep() + "'" + (shown.size() < hits.size() ? ", showing " + shown.size() + " of them" : "") + ".\n";
             return head + (shown.isEmpty() ? "" : String.join("\n", shown) + "\n");
         }
-        SessionLog log = client.getLog(id, req.all() ? Integer.valueOf(0) : req.from(), req.all() ? -1 : req.lines());
+        SessionLog log = sessions.log(id, req.all() ? Integer.valueOf(0) : req.from(), req.all() ? -1 : req.lines());
         List<String> lines = log.log() == null ? List.of() : log.log();
         if (lines.isEmpty()) {
             return log.total() == 0 ? "The Livy log of session " + id + " is empty so far.\n"

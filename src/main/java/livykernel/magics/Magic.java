@@ -36,6 +36,11 @@ public interface Magic {
         return 0;
     }
 
+    /** The words its positional argument may be, for completion (empty: anything). */
+    default List<String> choices() {
+        return List.of();
+    }
+
     /** Runs the magic; usage problems are thrown as {@link MagicUsageException}. */
     CellResult run(MagicCall call, CellOutput out) throws InterruptedException;
 }

@@ -1,5 +1,8 @@
 package livykernel.magics;
 
+import livykernel.display.Bundles;
+import livykernel.display.Errors;
+import livykernel.display.ResultTable;
 import livykernel.kernel.CellOutput;
 import livykernel.kernel.CellResult;
 import livykernel.livy.StatementOutput;
@@ -66,19 +69,19 @@ final class PrettyMagic implements Magic {
             throw new MagicUsageException("%%pretty needs code whose last line is a DataFrame, on the lines after it "
                     + "or as its argument: %%pretty df");
         }
-        return ctx.livy().run(SessionPython.pretty(code, maxRows), null, out, output -> render(output, maxRows, out));
+        return ctx.runner().run(SessionPython.pretty(code, maxRows), null, out, output -> render(output, maxRows, out));
     }
 
     private static CellResult render(StatementOutput output, int maxRows, CellOutput out) {
         if (output == null) {
-            return CellRouter.usageError("LivyError", "Livy returned no output for the cell.");
+            return Errors.usage("LivyError", "Livy returned no output for the cell.");
         }
         if (output.isError()) {
-            return SparkErrors.result(output);
+            return Errors.sparkMessage(output);
         }
         SessionPython.Printed printed = SessionPython.parse(output.data() == null ? null : output.data().path("text/plain").asText(null));
         if (printed == null) {
-            return CellRouter.usageError("LivyError", "The cell ran but its result could not be read back from the session.");
+            return Errors.usage("LivyError", "The cell ran but its result could not be read back from the session.");
         }
         if (!printed.before().isEmpty()) {
             out.stream("stdout", printed.before() + "\n");

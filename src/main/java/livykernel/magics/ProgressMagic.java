@@ -38,6 +38,11 @@ final class ProgressMagic implements Magic {
     }
 
     @Override
+    public java.util.List<String> choices() {
+        return java.util.List.of("on", "off", "text", "widget");
+    }
+
+    @Override
     public CellResult run(MagicCall call, CellOutput out) {
         if (call.args().positionals().isEmpty()) {
             out.stream("stdout", "Progress display: " + describe(settings.mode()) + "\n");

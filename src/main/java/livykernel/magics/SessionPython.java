@@ -14,9 +14,9 @@ import java.util.Base64;
  * {@code _} stay as they were; user text (SQL, code) travels base64-encoded, so quotes, triple
  * quotes and backslashes cannot break the generated code.
  */
-final class SessionPython {
+public final class SessionPython {
 
-    static final String MARKER = "\u001elivy-kernel-result:";
+    public static final String MARKER = "\u001elivy-kernel-result:";
     static final ObjectMapper JSON = new ObjectMapper()
             .configure(JsonParser.Feature.ALLOW_NON_NUMERIC_NUMBERS, true);
 
@@ -71,7 +71,7 @@ final class SessionPython {
     }
 
     /** rlcompleter over the session's namespace, the way Python's own REPL completes. */
-    static String complete(String token) {
+    public static String complete(String token) {
         return wrap("_livy_kernel_complete", """
                     import rlcompleter
                     completer = rlcompleter.Completer(globals())
@@ -88,7 +88,7 @@ final class SessionPython {
     }
 
     /** Signature and docstring of a dotted name (only names: nothing is called, properties aside). */
-    static String inspect(String dottedName, int detailLevel) {
+    public static String inspect(String dottedName, int detailLevel) {
         return wrap("_livy_kernel_inspect", """
                     import inspect, pydoc
                     name = _text("%s")
@@ -132,11 +132,11 @@ final class SessionPython {
     }
 
     /** The helper's printed result split from what the user's own code printed around it. */
-    record Printed(String before, JsonNode result, String after) {
+    public record Printed(String before, JsonNode result, String after) {
     }
 
     /** Null when the marker is missing (the statement printed no result). */
-    static Printed parse(String text) {
+    public static Printed parse(String text) {
         if (text == null) {
             return null;
         }

@@ -1,5 +1,7 @@
 package livykernel.magics;
 
+import livykernel.display.Errors;
+import livykernel.display.ResultTable;
 import livykernel.kernel.CellOutput;
 import livykernel.kernel.CellResult;
 import livykernel.livy.StatementOutput;
@@ -87,19 +89,19 @@ final class SqlMagic implements Magic {
             query = query.substring(0, query.length() - 1).stripTrailing();
         }
         String code = SessionPython.sql(query, o.maxRows(), o.sample(), o.fraction());
-        return ctx.livy().run(code, null, out, output -> render(output, o, out));
+        return ctx.runner().run(code, null, out, output -> render(output, o, out));
     }
 
     static CellResult render(StatementOutput output, Options o, CellOutput out) {
         if (output == null) {
-            return CellRouter.usageError("LivyError", "Livy returned no output for the query.");
+            return Errors.usage("LivyError", "Livy returned no output for the query.");
         }
         if (output.isError()) {
-            return SparkErrors.result(output);
+            return Errors.sparkMessage(output);
         }
         SessionPython.Printed printed = SessionPython.parse(output.data() == null ? null : output.data().path("text/plain").asText(null));
         if (printed == null) {
-            return CellRouter.usageError("LivyError", "The query ran but its result could not be read back from the session.");
+            return Errors.usage("LivyError", "The query ran but its result could not be read back from the session.");
         }
         String extra = (printed.before() + "\n" + printed.after()).strip();
         if (!extra.isEmpty()) {

@@ -4,7 +4,7 @@ import livykernel.kernel.CellOutput;
 import livykernel.kernel.CommManager;
 import livykernel.livy.Session;
 import livykernel.livy.Statement;
-import livykernel.session.StatementListener;
+import livykernel.execution.StatementListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

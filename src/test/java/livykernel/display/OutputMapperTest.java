@@ -43,7 +43,7 @@ class OutputMapperTest {
     @Test
     void textBecomesStdoutStream() throws Exception {
         Recorder r = new Recorder();
-        CellResult res = mapper.publish(output("{\"status\":\"ok\",\"execution_count\":1,\"data\":{\"text/plain\":\"out\\n100\"}}"), r);
+        CellResult res = mapper.map(output("{\"status\":\"ok\",\"execution_count\":1,\"data\":{\"text/plain\":\"out\\n100\"}}")).publishTo(r);
         assertTrue(res.ok());
         assertEquals(List.of("stream:stdout:out\n100\n"), r.events);
     }
@@ -51,14 +51,14 @@ class OutputMapperTest {
     @Test
     void emptyTextPublishesNothing() throws Exception {
         Recorder r = new Recorder();
-        assertTrue(mapper.publish(output("{\"status\":\"ok\",\"data\":{\"text/plain\":\"\"}}"), r).ok());
+        assertTrue(mapper.map(output("{\"status\":\"ok\",\"data\":{\"text/plain\":\"\"}}")).publishTo(r).ok());
         assertTrue(r.events.isEmpty());
     }
 
     @Test
     void pngBecomesDisplayWithTextFallback() throws Exception {
         Recorder r = new Recorder();
-        mapper.publish(output("{\"status\":\"ok\",\"data\":{\"image/png\":\"iVBO\\nRw0=\"}}"), r);
+        mapper.map(output("{\"status\":\"ok\",\"data\":{\"image/png\":\"iVBO\\nRw0=\"}}")).publishTo(r);
         assertEquals(List.of("display"), r.events);
         assertEquals("iVBORw0=", r.bundles.get(0).get("image/png"));
         assertNotNull(r.bundles.get(0).get("text/plain"));
@@ -67,7 +67,7 @@ class OutputMapperTest {
     @Test
     void jsonBecomesResultWithPrettyText() throws Exception {
         Recorder r = new Recorder();
-        mapper.publish(output("{\"status\":\"ok\",\"data\":{\"application/json\":{\"a\":[1,2]}}}"), r);
+        mapper.map(output("{\"status\":\"ok\",\"data\":{\"application/json\":{\"a\":[1,2]}}}")).publishTo(r);
         assertEquals(List.of("result"), r.events);
         assertEquals(Map.of("a", List.of(1, 2)), r.bundles.get(0).get("application/json"));
         assertTrue(((String) r.bundles.get(0).get("text/plain")).contains("\"a\""));
@@ -76,9 +76,9 @@ class OutputMapperTest {
     @Test
     void livyTableBecomesHtmlAndTextTable() throws Exception {
         Recorder r = new Recorder();
-        mapper.publish(output("{\"status\":\"ok\",\"data\":{\"application/vnd.livy.table.v1+json\":"
+        mapper.map(output("{\"status\":\"ok\",\"data\":{\"application/vnd.livy.table.v1+json\":"
                 + "{\"headers\":[{\"name\":\"id\",\"type\":\"INT_TYPE\"},{\"name\":\"s\",\"type\":\"STRING_TYPE\"}],"
-                + "\"data\":[[0,\"<a>\"],[1,null]]}}}"), r);
+                + "\"data\":[[0,\"<a>\"],[1,null]]}}}")).publishTo(r);
         Map<String, Object> b = r.bundles.get(0);
         String html = (String) b.get("text/html");
         assertTrue(html.contains("<th>id</th>") && html.contains("&lt;a&gt;"), html);
@@ -91,8 +91,8 @@ class OutputMapperTest {
     @Test
     void errorMapsNameValueAndTraceback() throws Exception {
         Recorder r = new Recorder();
-        CellResult res = mapper.publish(output("{\"status\":\"error\",\"ename\":\"ZeroDivisionError\",\"evalue\":\"division by zero\","
-                + "\"traceback\":[\"Traceback (most recent call last):\\n\",\"ZeroDivisionError: division by zero\\n\"]}"), r);
+        CellResult res = mapper.map(output("{\"status\":\"error\",\"ename\":\"ZeroDivisionError\",\"evalue\":\"division by zero\","
+                + "\"traceback\":[\"Traceback (most recent call last):\\n\",\"ZeroDivisionError: division by zero\\n\"]}")).publishTo(r);
         assertFalse(res.ok());
         assertEquals("ZeroDivisionError", res.ename());
         assertEquals("division by zero", res.evalue());
@@ -102,14 +102,14 @@ class OutputMapperTest {
 
     @Test
     void errorWithoutTracebackGetsASummaryLine() throws Exception {
-        CellResult res = mapper.publish(output("{\"status\":\"error\",\"ename\":\"Error\",\"evalue\":\"Interpreter died\",\"traceback\":[]}"), new Recorder());
+        CellResult res = mapper.map(output("{\"status\":\"error\",\"ename\":\"Error\",\"evalue\":\"Interpreter died\",\"traceback\":[]}")).publishTo(new Recorder());
         assertEquals(List.of("Error: Interpreter died"), res.traceback());
     }
 
     @Test
     void magicKeyErrorQuirkIsAnError() throws Exception {
-        CellResult res = mapper.publish(output("{\"status\":\"ok\",\"data\":{\"msg_type\":\"execute_reply\",\"content\":"
-                + "{\"status\":\"error\",\"ename\":\"KeyError\",\"evalue\":\"'nosuch'\",\"traceback\":[\"KeyError: 'nosuch'\\n\"]}}}"), new Recorder());
+        CellResult res = mapper.map(output("{\"status\":\"ok\",\"data\":{\"msg_type\":\"execute_reply\",\"content\":"
+                + "{\"status\":\"error\",\"ename\":\"KeyError\",\"evalue\":\"'nosuch'\",\"traceback\":[\"KeyError: 'nosuch'\\n\"]}}}")).publishTo(new Recorder());
         assertFalse(res.ok());
         assertEquals("KeyError", res.ename());
     }

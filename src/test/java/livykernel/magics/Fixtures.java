@@ -2,11 +2,13 @@ package livykernel.magics;
 
 import livykernel.config.KernelConfig;
 import livykernel.display.OutputMapper;
+import livykernel.execution.LivyCellExecutor;
+import livykernel.execution.StatementListener;
+import livykernel.execution.StatementRunner;
 import livykernel.kernel.CellOutput;
 import livykernel.livy.PollingPolicy;
 import livykernel.progress.ProgressMode;
 import livykernel.progress.ProgressSettings;
-import livykernel.session.LivyCellExecutor;
 import livykernel.session.SessionManager;
 
 import java.time.Duration;
@@ -16,7 +18,7 @@ import java.util.Map;
 import java.util.concurrent.Executors;
 
 /** A registry wired to a session manager that must never reach Livy, and a recording output. */
-final class Fixtures {
+public final class Fixtures {
 
     private Fixtures() {
     }
@@ -27,24 +29,26 @@ final class Fixtures {
                 Duration.ofSeconds(5), false, null, List.of());
     }
 
-    static SessionManager sessions(Map<String, Object> sessionConfigs) {
+    public static SessionManager sessions(Map<String, Object> sessionConfigs) {
         return new SessionManager(() -> {
             throw new IllegalStateException("no Livy in this test");
         }, Executors.newSingleThreadScheduledExecutor(), sessionConfigs, 60, Duration.ofSeconds(5));
     }
 
-    static MagicContext context(SessionManager sessions, ProgressSettings progress) {
-        LivyCellExecutor livy = new LivyCellExecutor(sessions, PollingPolicy.DEFAULT, new OutputMapper(),
-                Executors.newCachedThreadPool(), List.of());
-        return new MagicContext(sessions, livy, config(sessions.sessionConfigs()), () -> "http://livy.example:8998", progress);
+    public static MagicContext context(SessionManager sessions, ProgressSettings progress) {
+        StatementRunner runner = new StatementRunner(sessions, () -> {
+            throw new IllegalStateException("no Livy in this test");
+        }, Executors.newSingleThreadScheduledExecutor(), PollingPolicy.DEFAULT, List.of(), StatementListener.NONE);
+        LivyCellExecutor livy = new LivyCellExecutor(runner, new OutputMapper());
+        return new MagicContext(sessions, runner, livy, config(sessions.sessionConfigs()), () -> "http://livy.example:8998", progress);
     }
 
-    static MagicRegistry registry() {
+    public static MagicRegistry registry() {
         return MagicRegistry.standard(context(sessions(Map.of()), new ProgressSettings(ProgressMode.ON)));
     }
 
     /** Records what a magic published. */
-    static final class Recorder implements CellOutput {
+    public static final class Recorder implements CellOutput {
         private final livykernel.kernel.RequestContext context = livykernel.kernel.RequestContext.detached();
 
         @Override

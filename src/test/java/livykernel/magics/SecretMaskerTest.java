@@ -38,7 +38,7 @@ class SecretMaskerTest {
     void infoNeverShowsConfiguredSecrets() {
         Map<String, Object> conf = Map.of("conf", Map.of("spark.hadoop.fs.s3a.secret.key", "AKIA-SECRET-1"));
         livykernel.session.SessionManager sessions = Fixtures.sessions(conf);
-        MagicContext ctx = new MagicContext(sessions, null, Fixtures.config(conf),
+        MagicContext ctx = new MagicContext(sessions, null, null, Fixtures.config(conf),
                 () -> "https://alice:url-pw-9@livy.example", null);
         // No session yet, and listing fails (the test manager has no Livy): info must still render.
         Map<String, Object> bundle = new InfoMagic(ctx).bundle();

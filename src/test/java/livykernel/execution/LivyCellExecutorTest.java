@@ -1,7 +1,8 @@
-package livykernel.session;
+package livykernel.execution;
 
 import livykernel.display.OutputMapper;
 import livykernel.kernel.Cell;
+import livykernel.session.SessionManager;
 import livykernel.kernel.CellOutput;
 import livykernel.kernel.RequestContext;
 import livykernel.kernel.CellResult;
@@ -105,9 +106,13 @@ class LivyCellExecutorTest {
         livy.close();
     }
 
+    private StatementRunner runner;
+
     private LivyCellExecutor executor(SessionManager sessions) {
-        return new LivyCellExecutor(sessions, PollingPolicy.DEFAULT, new OutputMapper(),
-                Executors.newCachedThreadPool(), List.of("Config problem: x"));
+        LivyClient client = livy.client(List.of(10L));
+        runner = new StatementRunner(sessions, () -> client, scheduler, PollingPolicy.DEFAULT,
+                List.of("Config problem: x"), StatementListener.NONE);
+        return new LivyCellExecutor(runner, new OutputMapper());
     }
 
     private SessionManager sessions() {
@@ -244,7 +249,8 @@ class LivyCellExecutorTest {
 
     @Test
     void anOutageLongerThanTheLimitEndsTheCellWithAClearError() throws Exception {
-        LivyCellExecutor ex = executor(sessions()).outageLimit(300);
+        LivyCellExecutor ex = executor(sessions());
+        runner.outageLimit(300);
         assertTrue(ex.execute(new Cell("x = 1", 1, false, true), new NoOutput()).ok());
         statementPolls.set(-1000);
         livyDown = true;

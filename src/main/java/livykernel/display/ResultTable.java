@@ -1,7 +1,6 @@
-package livykernel.magics;
+package livykernel.display;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import livykernel.display.TableRenderer;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -13,12 +12,12 @@ import java.util.Map;
  * A query result as %%sql and %%pretty show it: an HTML table, a text table and Table Schema
  * JSON ({@code application/vnd.dataresource+json}), with the row cap stated when it cut rows.
  */
-record ResultTable(List<String> columns, List<String> sparkTypes, List<List<Object>> rows, boolean truncated) {
+public record ResultTable(List<String> columns, List<String> sparkTypes, List<List<Object>> rows, boolean truncated) {
 
-    static final String DATARESOURCE = "application/vnd.dataresource+json";
+    public static final String DATARESOURCE = "application/vnd.dataresource+json";
 
     /** From the session helper's {"schema": Spark schema JSON, "rows": [[…]], "truncated": bool}. */
-    static ResultTable from(JsonNode result) {
+    public static ResultTable from(JsonNode result) {
         List<String> columns = new ArrayList<>();
         List<String> types = new ArrayList<>();
         for (JsonNode f : result.path("schema").path("fields")) {
@@ -30,7 +29,7 @@ record ResultTable(List<String> columns, List<String> sparkTypes, List<List<Obje
         for (JsonNode r : result.path("rows")) {
             List<Object> row = new ArrayList<>();
             for (JsonNode v : r) {
-                row.add(SessionPython.JSON.convertValue(v, Object.class));
+                row.add(Bundles.PRETTY.convertValue(v, Object.class));
             }
             rows.add(row);
         }
@@ -38,13 +37,13 @@ record ResultTable(List<String> columns, List<String> sparkTypes, List<List<Obje
     }
 
     /** The caption under the table; says plainly when -n cut the result. */
-    String caption(int maxRows, String capFlag) {
+    public String caption(int maxRows, String capFlag) {
         String n = rows.size() == 1 ? "1 row" : rows.size() + " rows";
         return truncated ? "Showing the first " + n + ": the result has more rows, capped by " + capFlag + " " + maxRows
                 + " (raise it, or use " + capFlag + " -1 for all)." : n + ".";
     }
 
-    Map<String, Object> bundle(String caption) {
+    public Map<String, Object> bundle(String caption) {
         List<List<Object>> shown = new ArrayList<>();
         for (List<Object> r : rows) {
             shown.add(r.stream().map(ResultTable::display).toList());
@@ -82,7 +81,7 @@ record ResultTable(List<String> columns, List<String> sparkTypes, List<List<Obje
     }
 
     /** Spark SQL type name → Table Schema (frictionless) type. */
-    static String tableSchemaType(String spark) {
+    public static String tableSchemaType(String spark) {
         String t = spark.toLowerCase(Locale.ROOT);
         if (t.equals("integer") || t.equals("long") || t.equals("short") || t.equals("byte")) {
             return "integer";
@@ -104,7 +103,7 @@ record ResultTable(List<String> columns, List<String> sparkTypes, List<List<Obje
     /** Nested values are shown as JSON, not as Java's {a=1}. */
     private static Object display(Object v) {
         if (v instanceof Map<?, ?> || v instanceof List<?>) {
-            return InfoMagic.toJson(v).replaceAll("\\s*\\n\\s*", " ");
+            return Bundles.json(v).replaceAll("\\s*\\n\\s*", " ");
         }
         return v;
     }

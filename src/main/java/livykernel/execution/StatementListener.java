@@ -1,13 +1,14 @@
-package livykernel.session;
+package livykernel.execution;
 
 import livykernel.kernel.CellOutput;
 import livykernel.livy.Session;
 import livykernel.livy.Statement;
 
 /**
- * Observes the one statement that runs at a time (the progress display is one). Called on the
- * execution thread; implementations must return quickly and never throw: slow work belongs on
- * their own threads, and the executor swallows and logs anything thrown.
+ * Observes the one statement that runs at a time (the progress display is one). {@code started}
+ * and {@code finished} are called on the execution thread, {@code polled} on the poller's;
+ * implementations must return quickly and never throw: slow work belongs on their own threads,
+ * and the runner swallows and logs anything thrown.
  */
 public interface StatementListener {
 

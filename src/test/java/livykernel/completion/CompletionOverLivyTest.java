@@ -1,8 +1,14 @@
-package livykernel.magics;
+package livykernel.completion;
 
 import livykernel.kernel.Completer;
+import livykernel.magics.Fixtures;
+import livykernel.magics.SessionPython;
 import livykernel.livy.LivyClient;
+import livykernel.execution.StatementListener;
+import livykernel.execution.StatementRunner;
+import livykernel.livy.PollingPolicy;
 import livykernel.session.SessionManager;
+import livykernel.session.StartObserver;
 import livykernel.livy.ScriptedLivy;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -66,9 +72,16 @@ class CompletionOverLivyTest {
         return new SessionManager(() -> client, scheduler, Map.of(), 0, Duration.ofSeconds(5));
     }
 
+    private SessionCompleter completer(SessionManager sessions) {
+        LivyClient client = livy.client(List.of(10L));
+        StatementRunner runner = new StatementRunner(sessions, () -> client, scheduler, PollingPolicy.DEFAULT, List.of(),
+                StatementListener.NONE);
+        return new SessionCompleter(Fixtures.registry(), sessions, runner, Duration.ofSeconds(1));
+    }
+
     @Test
     void withoutASessionNothingIsAsked() {
-        SessionCompleter c = new SessionCompleter(Fixtures.registry(), sessions(), Duration.ofSeconds(1));
+        SessionCompleter c = completer(sessions());
         assertEquals(List.of(), c.complete("spark.r", 7).matches());
         assertEquals(List.of(), livy.requests);
     }
@@ -76,8 +89,8 @@ class CompletionOverLivyTest {
     @Test
     void idleSessionIsAskedThroughAHiddenStatement() throws Exception {
         SessionManager sessions = sessions();
-        sessions.ensureSession(new Fixtures.Recorder(), () -> false);
-        SessionCompleter c = new SessionCompleter(Fixtures.registry(), sessions, Duration.ofSeconds(1));
+        sessions.ensureSession(StartObserver.NONE, () -> false);
+        SessionCompleter c = completer(sessions);
         Completer.Completion got = c.complete("df = spark.r", 12);
         assertEquals(List.of("spark.range", "spark.read"), got.matches());
         assertEquals(5, got.cursorStart());
@@ -90,9 +103,9 @@ class CompletionOverLivyTest {
     @Test
     void busySessionGetsNoHiddenStatement() throws Exception {
         SessionManager sessions = sessions();
-        sessions.ensureSession(new Fixtures.Recorder(), () -> false);
+        sessions.ensureSession(StartObserver.NONE, () -> false);
         state = "busy";
-        SessionCompleter c = new SessionCompleter(Fixtures.registry(), sessions, Duration.ofSeconds(1));
+        SessionCompleter c = completer(sessions);
         assertEquals(List.of(), c.complete("spark.r", 7).matches());
         assertEquals(List.of(), submitted);
     }

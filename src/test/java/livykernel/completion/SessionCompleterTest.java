@@ -1,5 +1,11 @@
-package livykernel.magics;
+package livykernel.completion;
 
+import livykernel.magics.Fixtures;
+import livykernel.magics.MagicContext;
+import livykernel.magics.MagicRegistry;
+import livykernel.progress.ProgressMode;
+import livykernel.progress.ProgressSettings;
+import livykernel.session.SessionManager;
 import livykernel.kernel.Completer;
 import org.junit.jupiter.api.Test;
 
@@ -14,8 +20,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class SessionCompleterTest {
 
     // The session manager throws if touched: completion must not start anything without a session.
-    private final SessionCompleter completer = new SessionCompleter(Fixtures.registry(),
-            Fixtures.sessions(Map.of()), Duration.ofMillis(500));
+    private final SessionCompleter completer = completer();
+
+    private static SessionCompleter completer() {
+        SessionManager sessions = Fixtures.sessions(Map.of());
+        MagicContext ctx = Fixtures.context(sessions, new ProgressSettings(ProgressMode.ON));
+        return new SessionCompleter(MagicRegistry.standard(ctx), sessions, ctx.runner(), Duration.ofMillis(500));
+    }
 
     @Test
     void magicNames() {

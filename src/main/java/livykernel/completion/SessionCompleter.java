@@ -1,11 +1,16 @@
-package livykernel.magics;
+package livykernel.completion;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import livykernel.execution.StatementRunner;
 import livykernel.kernel.Completer;
-import livykernel.livy.LivyClient;
 import livykernel.livy.LivyException;
 import livykernel.livy.Session;
 import livykernel.livy.StatementOutput;
+import livykernel.magics.Flag;
+import livykernel.magics.Magic;
+import livykernel.magics.MagicLine;
+import livykernel.magics.MagicRegistry;
+import livykernel.magics.SessionPython;
 import livykernel.session.SessionManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,11 +39,13 @@ public final class SessionCompleter implements Completer {
 
     private final MagicRegistry registry;
     private final SessionManager sessions;
+    private final StatementRunner runner;
     private final Duration budget;
 
-    public SessionCompleter(MagicRegistry registry, SessionManager sessions, Duration budget) {
+    public SessionCompleter(MagicRegistry registry, SessionManager sessions, StatementRunner runner, Duration budget) {
         this.registry = registry;
         this.sessions = sessions;
+        this.runner = runner;
         this.budget = budget;
     }
 
@@ -108,10 +115,10 @@ public final class SessionCompleter implements Completer {
                     }
                 }
             }
-        } else if (magic instanceof ProgressMagic) {
-            for (String mode : List.of("on", "off", "text", "widget")) {
-                if (mode.startsWith(word)) {
-                    matches.add(mode);
+        } else {
+            for (String choice : magic.choices()) {
+                if (choice.startsWith(word)) {
+                    matches.add(choice);
                 }
             }
         }
@@ -124,10 +131,9 @@ public final class SessionCompleter implements Completer {
             return List.of();
         }
         long deadline = System.nanoTime() + budget.toNanos();
-        LivyClient client = sessions.client().withCallTimeout(remaining(deadline));
         List<String> found = new ArrayList<>();
         try {
-            for (String c : client.complete(s.id(), code, "pyspark", cursor)) {
+            for (String c : sessions.complete(code, cursor, remaining(deadline))) {
                 String m = normalize(token, c);
                 if (m != null && !found.contains(m)) {
                     found.add(m);
@@ -139,7 +145,7 @@ public final class SessionCompleter implements Completer {
         if (!found.isEmpty()) {
             return found;
         }
-        JsonNode result = runHelper(s, SessionPython.complete(token), deadline);
+        JsonNode result = runHelper(SessionPython.complete(token), deadline);
         if (result != null) {
             result.path("matches").forEach(m -> found.add(m.asText()));
         }
@@ -168,7 +174,7 @@ public final class SessionCompleter implements Completer {
         if (name.isEmpty() || s == null || !s.isReady()) {
             return new Inspection(false, Map.of());
         }
-        JsonNode r = runHelper(s, SessionPython.inspect(name, detailLevel), System.nanoTime() + budget.toNanos());
+        JsonNode r = runHelper(SessionPython.inspect(name, detailLevel), System.nanoTime() + budget.toNanos());
         if (r == null || !r.path("found").asBoolean(false)) {
             return new Inspection(false, Map.of());
         }
@@ -246,27 +252,17 @@ public final class SessionCompleter implements Completer {
         return s.replaceAll("^\\.+|\\.+$", "");
     }
 
-    /** Runs a helper only when the session is idle (a busy one would make the user wait). */
-    private JsonNode runHelper(Session s, String code, long deadline) {
-        try {
-            if (System.nanoTime() >= deadline) {
-                return null;
-            }
-            LivyClient client = sessions.client().withCallTimeout(remaining(deadline));
-            Session now = client.getSession(s.id());
-            if (!"idle".equals(now.state())) {
-                return null;
-            }
-            StatementOutput out = HiddenStatement.run(client, s.id(), code, deadline);
-            if (out == null || out.isError() || out.data() == null) {
-                return null;
-            }
-            SessionPython.Printed printed = SessionPython.parse(out.data().path("text/plain").asText(null));
-            return printed == null ? null : printed.result();
-        } catch (LivyException e) {
-            LOG.debug("session helper failed: {}", e.getMessage());
+    /** Runs a session helper within the budget left; nothing when the session is busy or slow. */
+    private JsonNode runHelper(String code, long deadline) {
+        if (System.nanoTime() >= deadline) {
             return null;
         }
+        StatementOutput out = runner.hidden(code, remaining(deadline)).orElse(null);
+        if (out == null || out.isError() || out.data() == null) {
+            return null;
+        }
+        SessionPython.Printed printed = SessionPython.parse(out.data().path("text/plain").asText(null));
+        return printed == null ? null : printed.result();
     }
 
     private static Duration remaining(long deadline) {

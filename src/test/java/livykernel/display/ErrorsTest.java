@@ -1,0 +1,45 @@
+package livykernel.display;
+
+import livykernel.kernel.CellResult;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ErrorsTest {
+
+    @Test
+    void py4jErrorsAreShortenedToTheirCause() {
+        assertEquals("org.apache.spark.SparkException: boom", Errors.shorten("Py4JJavaError",
+                "An error occurred while calling o45.sql.\n: org.apache.spark.SparkException: boom\n\tat org.apache.X"));
+    }
+
+    @Test
+    void everyErrorTheKernelMakesHasATracebackThatReadsAsItsMessage() {
+        List<CellResult> made = List.of(
+                Errors.usage("UnknownMagic", "%%infoo is not a magic of this kernel."),
+                Errors.livy("Could not submit the cell to Livy: connection refused"),
+                Errors.sessionStart("The Spark session 3 failed to start."),
+                Errors.sessionLost(3, "Session '3' not found."),
+                Errors.interrupted("The cell was not run."),
+                Errors.internal(new IllegalStateException("kaput")));
+        for (CellResult r : made) {
+            assertFalse(r.ok());
+            assertFalse(r.traceback().isEmpty(), r.ename() + " has an empty traceback");
+            String last = r.traceback().get(r.traceback().size() - 1);
+            assertTrue(last.startsWith(r.ename() + ":"), last);
+        }
+        CellResult lost = Errors.sessionLost(3, "Session '3' not found.");
+        assertTrue(lost.traceback().get(0).contains(lost.evalue()), lost.traceback().toString());
+    }
+
+    @Test
+    void sparkErrorsKeepLivysTracebackAndAddASummaryWhenMissing() {
+        CellResult r = Errors.spark("ValueError", "bad", List.of("Traceback (most recent call last):\n", "ValueError: bad\n"));
+        assertEquals(List.of("Traceback (most recent call last):", "ValueError: bad"), r.traceback());
+        assertEquals(List.of("Error: Interpreter died"), Errors.spark(null, "Interpreter died", List.of()).traceback());
+    }
+}
