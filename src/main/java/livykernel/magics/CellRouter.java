@@ -53,7 +53,7 @@ public final class CellRouter implements CellExecutor {
                 throw new MagicUsageException("%%" + magic.name() + " needs a cell body on the lines after it, e.g.\n"
                         + magic.example());
             }
-            return magic.run(new MagicCall(magic.name(), args, line.body(), cell, out.context()::isInterrupted), out);
+            return magic.run(new MagicCall(magic.name(), args, line.body(), cell), out);
         } catch (MagicUsageException e) {
             return Errors.usage(e.ename(), e.getMessage());
         } catch (LivyException e) {

@@ -66,11 +66,6 @@ public final class SessionManager {
         this.startupTimeout = startupTimeout;
     }
 
-    /** The URL of the Livy in use (starts the embedded endpoint if it is the one configured). */
-    public String endpointUrl() {
-        return client().url();
-    }
-
     /** The session this kernel holds, or null before the first cell (or after it was lost). */
     public Session current() {
         return session;
@@ -279,12 +274,6 @@ public final class SessionManager {
     /** A page of a session's log (see {@link LogSource#page}). */
     public SessionLog log(int sessionId, Integer from, int size) {
         return logs.page(sessionId, from, size);
-    }
-
-    /** Lines of the current session's log for error messages; empty when there is none. */
-    public List<String> recentLog(int lines) {
-        Session s = session;
-        return s == null ? List.of() : logs.tail(s.id(), lines);
     }
 
     /** Livy's own completion for the current session within {@code timeout}; empty without a session. */

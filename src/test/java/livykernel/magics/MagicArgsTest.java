@@ -86,13 +86,13 @@ class MagicArgsTest {
     @Test
     void deleteAndCleanupNeedForce() {
         Fixtures.Recorder out = new Fixtures.Recorder();
-        MagicCall noForce = new MagicCall("cleanup", MagicArgs.parse(magic("cleanup"), ""), "", null, () -> false);
+        MagicCall noForce = new MagicCall("cleanup", MagicArgs.parse(magic("cleanup"), ""), "", null);
         assertTrue(assertThrows(MagicUsageException.class, () -> magic("cleanup").run(noForce, out))
                 .getMessage().contains("-f"));
-        MagicCall noId = new MagicCall("delete", MagicArgs.parse(magic("delete"), "-f"), "", null, () -> false);
+        MagicCall noId = new MagicCall("delete", MagicArgs.parse(magic("delete"), "-f"), "", null);
         assertTrue(assertThrows(MagicUsageException.class, () -> magic("delete").run(noId, out))
                 .getMessage().contains("-s ID"));
-        MagicCall noF = new MagicCall("delete", MagicArgs.parse(magic("delete"), "-s 3"), "", null, () -> false);
+        MagicCall noF = new MagicCall("delete", MagicArgs.parse(magic("delete"), "-s 3"), "", null);
         assertTrue(assertThrows(MagicUsageException.class, () -> magic("delete").run(noF, out))
                 .getMessage().contains("%%delete -f -s 3"));
         assertTrue(out.stdout.isEmpty());
@@ -104,10 +104,10 @@ class MagicArgsTest {
         MagicRegistry r = MagicRegistry.standard(Fixtures.context(Fixtures.sessions(java.util.Map.of()), settings));
         Magic progress = r.find("progress").orElseThrow();
         Fixtures.Recorder out = new Fixtures.Recorder();
-        progress.run(new MagicCall("progress", MagicArgs.parse(progress, "text"), "", null, () -> false), out);
+        progress.run(new MagicCall("progress", MagicArgs.parse(progress, "text"), "", null), out);
         assertEquals(livykernel.progress.ProgressMode.TEXT, settings.mode());
         assertThrows(MagicUsageException.class,
-                () -> progress.run(new MagicCall("progress", MagicArgs.parse(progress, "loud"), "", null, () -> false), out));
+                () -> progress.run(new MagicCall("progress", MagicArgs.parse(progress, "loud"), "", null), out));
         assertEquals(livykernel.progress.ProgressMode.TEXT, settings.mode());
         assertFalse(out.stdout.isEmpty());
     }

@@ -1,0 +1,114 @@
+package livykernel.session;
+
+import livykernel.livy.LivyClient;
+import livykernel.livy.LivyException;
+import livykernel.livy.ScriptedLivy;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+
+import static livykernel.livy.ScriptedLivy.json;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The session's lifecycle is decided from what Livy says of it, never from a statement's text. */
+class SessionManagerTest {
+
+    private ScriptedLivy livy;
+    private ScheduledExecutorService scheduler;
+    private volatile String state = "idle";
+    private volatile int totalSessions = 3;
+
+    @BeforeEach
+    void start() throws IOException {
+        livy = new ScriptedLivy(r -> {
+            String line = r.getMethod() + " " + r.getPath();
+            if (line.equals("POST /sessions")) {
+                return json(201, "{\"id\":1,\"state\":\"starting\"}");
+            }
+            if (line.equals("GET /sessions/1")) {
+                return state == null ? json(404, "{\"msg\":\"Session '1' not found.\"}")
+                        : json(200, "{\"id\":1,\"state\":\"" + state + "\"}");
+            }
+            if (r.getMethod().equals("GET") && r.getPath().startsWith("/sessions?")) {
+                int from = Integer.parseInt(r.getRequestUrl().queryParameter("from"));
+                // one session a page, as if the page size were 1, to prove the paging
+                String page = from < totalSessions ? "[{\"id\":" + (from + 1) + ",\"state\":\"idle\"}]" : "[]";
+                return json(200, "{\"from\":" + from + ",\"total\":" + totalSessions + ",\"sessions\":" + page + "}");
+            }
+            if (line.equals("DELETE /sessions/1")) {
+                return json(200, "{\"msg\":\"deleted\"}");
+            }
+            return json(404, "\"unexpected " + line + "\"");
+        });
+        scheduler = Executors.newSingleThreadScheduledExecutor();
+    }
+
+    @AfterEach
+    void stop() throws IOException {
+        scheduler.shutdownNow();
+        livy.close();
+    }
+
+    private SessionManager started() throws Exception {
+        LivyClient client = livy.client(List.of(10L));
+        SessionManager m = new SessionManager(() -> client, scheduler, Map.of(), 0, Duration.ofSeconds(10));
+        assertEquals(1, m.ensureSession(StartObserver.NONE, () -> false).id());
+        return m;
+    }
+
+    @Test
+    void aDeadSessionIsForgottenWhenLivySaysSo() throws Exception {
+        SessionManager m = started();
+        assertTrue(m.confirmAlive());
+        assertNotNull(m.current());
+        for (String gone : List.of("dead", "killed", "error", "shutting_down")) {
+            SessionManager fresh = started();
+            state = gone;
+            assertFalse(fresh.confirmAlive(), gone);
+            assertNull(fresh.current(), gone + " is forgotten");
+            state = "idle";
+        }
+    }
+
+    @Test
+    void aVanishedSessionIsForgottenOnRefresh() throws Exception {
+        SessionManager m = started();
+        state = null;
+        assertNull(m.refresh(null));
+        assertNull(m.current());
+    }
+
+    @Test
+    void failuresThatShowTheSessionIsGoneForgetIt() throws Exception {
+        SessionManager m = started();
+        assertFalse(m.lostBy(new LivyException(503, "Service Unavailable")));
+        assertNotNull(m.current());
+        assertTrue(m.lostBy(new LivyException(500, "Session is in state dead")));
+        assertNull(m.current());
+    }
+
+    @Test
+    void listReadsEveryPage() throws Exception {
+        SessionManager m = started();
+        assertEquals(List.of(1, 2, 3), m.list().stream().map(s -> s.id()).toList());
+    }
+
+    @Test
+    void deletingTheKernelsOwnSessionByIdForgetsIt() throws Exception {
+        SessionManager m = started();
+        m.delete(1);
+        assertNull(m.current());
+        assertTrue(livy.requests.contains("DELETE /sessions/1"), livy.requests.toString());
+    }
+}
