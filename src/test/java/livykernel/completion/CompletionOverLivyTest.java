@@ -21,8 +21,6 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 
 import static livykernel.livy.ScriptedLivy.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -32,7 +30,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class CompletionOverLivyTest {
 
     private ScriptedLivy livy;
-    private ScheduledExecutorService scheduler;
     private final List<String> submitted = new CopyOnWriteArrayList<>();
     private volatile String state = "idle";
 
@@ -56,25 +53,23 @@ class CompletionOverLivyTest {
                 return json(201, "{\"id\":7,\"state\":\"available\",\"output\":{\"status\":\"ok\",\"execution_count\":7,"
                         + "\"data\":{\"text/plain\":\"" + text + "\"}}}");
             }
-            return json(404, "\"unexpected " + line + "\"");
+            return ScriptedLivy.unexpected(r);
         });
-        scheduler = Executors.newSingleThreadScheduledExecutor();
     }
 
     @AfterEach
     void stop() throws IOException {
-        scheduler.shutdownNow();
         livy.close();
     }
 
     private SessionManager sessions() {
         LivyClient client = livy.client(List.of());
-        return new SessionManager(() -> client, scheduler, Map.of(), 0, Duration.ofSeconds(5));
+        return new SessionManager(() -> client, livy.scheduler, Map.of(), 0, Duration.ofSeconds(5));
     }
 
     private SessionCompleter completer(SessionManager sessions) {
         LivyClient client = livy.client(List.of(10L));
-        StatementRunner runner = new StatementRunner(sessions, () -> client, scheduler, PollingPolicy.DEFAULT, List.of(),
+        StatementRunner runner = new StatementRunner(sessions, () -> client, livy.scheduler, PollingPolicy.DEFAULT, List.of(),
                 StatementListener.NONE);
         return new SessionCompleter(Fixtures.registry(), sessions, runner, Duration.ofSeconds(1));
     }

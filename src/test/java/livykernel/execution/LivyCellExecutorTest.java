@@ -18,8 +18,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static livykernel.livy.ScriptedLivy.json;
@@ -29,7 +27,6 @@ import static org.junit.jupiter.api.Assertions.*;
 class LivyCellExecutorTest {
 
     private ScriptedLivy livy;
-    private ScheduledExecutorService scheduler;
     private final AtomicInteger sessionPolls = new AtomicInteger();
     private final AtomicInteger statementPolls = new AtomicInteger();
     private volatile boolean cancelled;
@@ -95,14 +92,12 @@ class LivyCellExecutorTest {
             if (r.getMethod().equals("DELETE")) {
                 return json(200, "{\"msg\":\"deleted\"}");
             }
-            return json(404, "\"unexpected " + line + "\"");
+            return ScriptedLivy.unexpected(r);
         });
-        scheduler = Executors.newSingleThreadScheduledExecutor();
     }
 
     @AfterEach
     void stop() throws IOException {
-        scheduler.shutdownNow();
         livy.close();
     }
 
@@ -110,14 +105,14 @@ class LivyCellExecutorTest {
 
     private LivyCellExecutor executor(SessionManager sessions) {
         LivyClient client = livy.client(List.of(10L));
-        runner = new StatementRunner(sessions, () -> client, scheduler, PollingPolicy.DEFAULT,
+        runner = new StatementRunner(sessions, () -> client, livy.scheduler, PollingPolicy.DEFAULT,
                 List.of("Config problem: x"), StatementListener.NONE);
         return new LivyCellExecutor(runner, new OutputMapper());
     }
 
     private SessionManager sessions() {
         LivyClient client = livy.client(List.of(10L));
-        return new SessionManager(() -> client, scheduler, Map.of("conf", Map.of("spark.x", "1")), 60, Duration.ofSeconds(10));
+        return new SessionManager(() -> client, livy.scheduler, Map.of("conf", Map.of("spark.x", "1")), 60, Duration.ofSeconds(10));
     }
 
     @Test

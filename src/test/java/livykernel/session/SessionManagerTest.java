@@ -11,8 +11,6 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 
 import static livykernel.livy.ScriptedLivy.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -25,7 +23,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class SessionManagerTest {
 
     private ScriptedLivy livy;
-    private ScheduledExecutorService scheduler;
     private volatile String state = "idle";
     private volatile int totalSessions = 3;
 
@@ -49,20 +46,18 @@ class SessionManagerTest {
             if (line.equals("DELETE /sessions/1")) {
                 return json(200, "{\"msg\":\"deleted\"}");
             }
-            return json(404, "\"unexpected " + line + "\"");
+            return ScriptedLivy.unexpected(r);
         });
-        scheduler = Executors.newSingleThreadScheduledExecutor();
     }
 
     @AfterEach
     void stop() throws IOException {
-        scheduler.shutdownNow();
         livy.close();
     }
 
     private SessionManager started() throws Exception {
         LivyClient client = livy.client(List.of(10L));
-        SessionManager m = new SessionManager(() -> client, scheduler, Map.of(), 0, Duration.ofSeconds(10));
+        SessionManager m = new SessionManager(() -> client, livy.scheduler, Map.of(), 0, Duration.ofSeconds(10));
         assertEquals(1, m.ensureSession(StartObserver.NONE, () -> false).id());
         return m;
     }
