@@ -71,6 +71,9 @@ def test_unreachable_livy_is_one_clear_error(tmp_path):
         assert reply["status"] == "error"
         assert f"Cannot reach Livy at http://127.0.0.1:{port}" in reply["evalue"]
         assert not any("at livykernel." in line or "Exception:" in line for line in reply["traceback"])
+        # Front ends that show only the traceback (jupyter console) must show the message too.
+        errors = [c for t, c in outputs if t == "error"]
+        assert errors and f"Cannot reach Livy at http://127.0.0.1:{port}" in "\n".join(errors[0]["traceback"]), errors
         # The kernel keeps answering.
         reply, _ = run_cell(kc, "print(2)", timeout=120)
         assert reply["status"] == "error"
@@ -85,10 +88,11 @@ def test_python_without_pyspark_gives_an_install_hint(tmp_path):
     km, kc = start_new_kernel(kernel_name=KERNEL_NAME, startup_timeout=60,
                               env={**os.environ, "LIVY_KERNEL_PYTHON": str(bare / "bin" / "python")})
     try:
-        reply, _ = run_cell(kc, "print(1)", timeout=180)
+        reply, outputs = run_cell(kc, "print(1)", timeout=180)
         assert reply["status"] == "error"
         assert reply["ename"] == "SessionError"
         assert "pip install pyspark" in reply["evalue"], reply["evalue"]
+        assert "pip install pyspark" in "\n".join(reply["traceback"]), reply["traceback"]
     finally:
         kc.stop_channels()
         km.shutdown_kernel(now=True)
