@@ -40,7 +40,7 @@ final class ExecuteHandler {
             // Queued behind a failed cell: exactly {"status":"aborted"}, as ipykernel replies.
             ObjectNode aborted = Json.object();
             aborted.put("status", "aborted");
-            messenger.reply(request.channel(), request.message(), "execute_reply", aborted);
+            messenger.reply(request, "execute_reply", aborted);
             return;
         }
         JsonNode content = request.message().content();
@@ -92,7 +92,7 @@ final class ExecuteHandler {
         reply.put("execution_count", count);
         reply.putArray("payload");
         reply.putObject("user_expressions");
-        messenger.reply(request.channel(), request.message(), "execute_reply", reply);
+        messenger.reply(request, "execute_reply", reply);
     }
 
     /** Interrupts the running cell, if any (from the control thread). */

@@ -27,7 +27,7 @@ final class InfoHandlers {
     }
 
     void kernelInfo(Request r) {
-        messenger.reply(r.channel(), r.message(), "kernel_info_reply", KernelInfo.content());
+        messenger.reply(r, "kernel_info_reply", KernelInfo.content());
     }
 
     void isComplete(Request r) {
@@ -37,7 +37,7 @@ final class InfoHandlers {
         if (v.indent() != null) {
             reply.put("indent", v.indent());
         }
-        messenger.reply(r.channel(), r.message(), "is_complete_reply", reply);
+        messenger.reply(r, "is_complete_reply", reply);
     }
 
     void complete(Request r) {
@@ -57,7 +57,7 @@ final class InfoHandlers {
         reply.put("cursor_start", toCodePoints(code, found.cursorStart()));
         reply.put("cursor_end", toCodePoints(code, found.cursorEnd()));
         reply.putObject("metadata");
-        messenger.reply(r.channel(), r.message(), "complete_reply", reply);
+        messenger.reply(r, "complete_reply", reply);
     }
 
     void inspect(Request r) {
@@ -76,18 +76,18 @@ final class InfoHandlers {
         reply.put("found", found.found());
         reply.set("data", Json.MAPPER.valueToTree(found.data()));
         reply.putObject("metadata");
-        messenger.reply(r.channel(), r.message(), "inspect_reply", reply);
+        messenger.reply(r, "inspect_reply", reply);
     }
 
     void history(Request r) {
         ObjectNode reply = Json.object();
         reply.put("status", "ok");
         reply.set("history", history.query(r.message().content()));
-        messenger.reply(r.channel(), r.message(), "history_reply", reply);
+        messenger.reply(r, "history_reply", reply);
     }
 
     void commInfo(Request r) {
-        messenger.reply(r.channel(), r.message(), "comm_info_reply", comms.info(r.message().content()));
+        messenger.reply(r, "comm_info_reply", comms.info(r.message().content()));
     }
 
     /** The protocol counts cursor_pos in code points; Java strings index UTF-16 units. */

@@ -1,19 +1,14 @@
 package livykernel.kernel;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import livykernel.transport.KernelTransport;
-import livykernel.wire.ConnectionInfo;
-import livykernel.wire.HmacSigner;
-import livykernel.wire.InvalidMessageException;
+import livykernel.kernel.KernelServer.Channel;
 import livykernel.wire.Json;
 import livykernel.wire.Message;
-import livykernel.wire.WireCodec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
@@ -22,12 +17,11 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
- * A Jupyter kernel on the five sockets of a connection file, running cells through a
- * {@link CellExecutor}. Shell requests run one at a time on the execution thread; control
+ * A Jupyter kernel behind a {@link KernelServer} (ZMQ sockets, or memory in tests), running
+ * cells through a {@link CellExecutor}. Shell requests run one at a time on the execution thread; control
  * requests (shutdown, interrupt, kernel_info) on their own thread, even while a cell runs.
  * Construct, register comm targets, then {@link #run()}.
  */
@@ -36,13 +30,11 @@ public final class JupyterKernel implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(JupyterKernel.class);
     // Hard exit if closing sockets or the executor hangs after a shutdown request.
     private static final Duration HALT_AFTER = Duration.ofSeconds(5);
-    private static final int REJECTIONS_LOGGED_IN_FULL = 20;
 
     private final CellExecutor executor;
     private final ExecuteHandler execute;
     private final boolean exitJvmOnShutdown;
-    private final KernelTransport transport;
-    private final WireCodec codec;
+    private final KernelServer server;
     private final Messenger messenger;
     private final CommManager comms;
     private final ExecutionQueue queue = new ExecutionQueue();
@@ -54,24 +46,22 @@ public final class JupyterKernel implements AutoCloseable {
     private final AtomicBoolean executorShutDown = new AtomicBoolean();
     private final AtomicBoolean started = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
-    private final AtomicLong rejected = new AtomicLong();
 
     /** A kernel that exits the JVM after a shutdown request (what Main wants). */
-    public JupyterKernel(ConnectionInfo info, CellExecutor executor, Completer completer) {
-        this(info, executor, completer, true);
+    public JupyterKernel(KernelServer server, CellExecutor executor, Completer completer) {
+        this(server, executor, completer, true);
     }
 
     /**
-     * Binds all sockets now. With {@code exitJvmOnShutdown} false (tests), {@link #run()}
-     * just returns after a shutdown request.
+     * The kernel owns {@code server} from here on: it starts and closes it. With
+     * {@code exitJvmOnShutdown} false (tests), {@link #run()} just returns after a shutdown request.
      */
-    public JupyterKernel(ConnectionInfo info, CellExecutor executor, Completer completer,
+    public JupyterKernel(KernelServer server, CellExecutor executor, Completer completer,
                          boolean exitJvmOnShutdown) {
         this.executor = executor;
         this.exitJvmOnShutdown = exitJvmOnShutdown;
-        this.codec = new WireCodec(HmacSigner.of(info));
-        this.transport = new KernelTransport(info);
-        this.messenger = new Messenger(codec, UUID.randomUUID().toString(), transport.iopub());
+        this.server = server;
+        this.messenger = new Messenger(server, UUID.randomUUID().toString());
         this.comms = new CommManager(messenger);
         History history = new History();
         InfoHandlers handlers = new InfoHandlers(messenger, completer == null ? Completer.NONE : completer,
@@ -106,11 +96,6 @@ public final class JupyterKernel implements AutoCloseable {
         comms.registerTarget(targetName, target);
     }
 
-    /** The connection info with the ports actually bound (port 0 in the file binds any free port). */
-    public ConnectionInfo connectionInfo() {
-        return transport.bound();
-    }
-
     /** Starts serving (non-blocking) and publishes {@code status: starting}. */
     public void start() {
         if (!started.compareAndSet(false, true)) {
@@ -120,18 +105,12 @@ public final class JupyterKernel implements AutoCloseable {
             comms.setCurrentParent(request.message().header().json());
             shellDispatcher.dispatch(request);
         });
-        transport.start(
-                frames -> decode("shell", frames, m -> queue.enqueue(m, transport.shell())),
-                frames -> decode("control", frames,
-                        m -> control.execute(() -> controlDispatcher.dispatch(new Request(m, transport.control(), 0)))),
-                frames -> decode("stdin", frames,
-                        m -> LOG.debug("ignoring stdin message {}", m.msgType())));
+        server.start(this::received);
         messenger.status(Json.object(), "starting");
         if (exitJvmOnShutdown) {
             // SIGTERM (jupyter_client's second step) still releases the executor's remote session.
             Runtime.getRuntime().addShutdownHook(new Thread(() -> shutDownExecutor(false), "kernel-sigterm"));
         }
-        LOG.info("kernel listening on {}", transport.bound());
     }
 
     /** Starts (if needed), serves until a shutdown request, then closes; exits the JVM if so built. */
@@ -161,22 +140,16 @@ public final class JupyterKernel implements AutoCloseable {
         queue.stop();
         control.shutdownNow();
         timer.shutdown();
-        transport.close();
+        server.close();
     }
 
-    private void decode(String channel, List<byte[]> frames, Consumer<Message> accept) {
-        Message message;
-        try {
-            message = codec.decode(frames);
-        } catch (InvalidMessageException e) {
-            long n = rejected.incrementAndGet();
-            // Throttled so a flood cannot fill the log; the key is never logged.
-            if (n <= REJECTIONS_LOGGED_IN_FULL || n % 1000 == 0) {
-                LOG.warn("{}: dropped message ({}); {} dropped so far", channel, e.getMessage(), n);
-            }
-            return;
+    /** Runs on the server's threads: hands each request to the thread that serves its channel. */
+    private void received(Channel channel, Message message) {
+        switch (channel) {
+            case SHELL -> queue.enqueue(message);
+            case CONTROL -> control.execute(() -> controlDispatcher.dispatch(new Request(message, Channel.CONTROL, 0)));
+            case STDIN -> LOG.debug("ignoring stdin message {}", message.msgType());
         }
-        accept.accept(message);
     }
 
     private void shutdownRequest(Request r) {
@@ -184,7 +157,7 @@ public final class JupyterKernel implements AutoCloseable {
         ObjectNode reply = Json.object();
         reply.put("status", "ok");
         reply.put("restart", restart);
-        messenger.reply(r.channel(), r.message(), "shutdown_reply", reply);
+        messenger.reply(r, "shutdown_reply", reply);
         // After this request's idle: release the executor's resources, then let run() return.
         // jupyter_client restarts by starting a new process, so restart also ends this one.
         control.execute(() -> {
@@ -201,7 +174,7 @@ public final class JupyterKernel implements AutoCloseable {
         }
         ObjectNode reply = Json.object();
         reply.put("status", "ok");
-        messenger.reply(r.channel(), r.message(), "interrupt_reply", reply);
+        messenger.reply(r, "interrupt_reply", reply);
     }
 
     private void shutDownExecutor(boolean restart) {
