@@ -1,9 +1,9 @@
 package livykernel.kernel;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import livykernel.wire.Json;
 import livykernel.wire.Message;
+import livykernel.wire.protocol.CommMessage;
 
 import java.util.List;
 import java.util.function.Consumer;
@@ -65,7 +65,7 @@ public final class Comm {
         if (closed) {
             return;
         }
-        manager.messenger().publish(parent, "comm_msg", metadata, content(data), buffers);
+        manager.messenger().publish(parent, new CommMessage.Msg(id, data), metadata, buffers);
     }
 
     /** Publishes comm_close (the front end then drops its model) and forgets the comm. */
@@ -75,14 +75,7 @@ public final class Comm {
         }
         closed = true;
         manager.forget(id);
-        manager.messenger().publish(parent, "comm_close", Json.object(), content(data), List.of());
-    }
-
-    ObjectNode content(JsonNode data) {
-        ObjectNode c = Json.object();
-        c.put("comm_id", id);
-        c.set("data", data == null ? Json.object() : data);
-        return c;
+        manager.messenger().publish(parent, new CommMessage.Close(id, data));
     }
 
     void deliver(JsonNode data, Message message) {

@@ -1,9 +1,12 @@
 package livykernel.kernel;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import livykernel.kernel.KernelServer.Channel;
 import livykernel.wire.Json;
 import livykernel.wire.Message;
+import livykernel.wire.protocol.InterruptReply;
+import livykernel.wire.protocol.MsgType;
+import livykernel.wire.protocol.ShutdownReply;
+import livykernel.wire.protocol.Status;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,20 +72,20 @@ public final class JupyterKernel implements AutoCloseable {
         this.execute = new ExecuteHandler(messenger, executor, history, queue, timer);
 
         Map<String, Consumer<Request>> common = new HashMap<>();
-        common.put("kernel_info_request", handlers::kernelInfo);
-        common.put("shutdown_request", this::shutdownRequest);
-        common.put("interrupt_request", this::interruptRequest);
+        common.put(MsgType.KERNEL_INFO_REQUEST, handlers::kernelInfo);
+        common.put(MsgType.SHUTDOWN_REQUEST, this::shutdownRequest);
+        common.put(MsgType.INTERRUPT_REQUEST, this::interruptRequest);
 
         Map<String, Consumer<Request>> shell = new HashMap<>(common);
-        shell.put("execute_request", execute::handle);
-        shell.put("is_complete_request", handlers::isComplete);
-        shell.put("complete_request", handlers::complete);
-        shell.put("inspect_request", handlers::inspect);
-        shell.put("history_request", handlers::history);
-        shell.put("comm_info_request", handlers::commInfo);
-        shell.put("comm_open", r -> comms.handleOpen(r.message()));
-        shell.put("comm_msg", r -> comms.handleMessage(r.message()));
-        shell.put("comm_close", r -> comms.handleClose(r.message()));
+        shell.put(MsgType.EXECUTE_REQUEST, execute::handle);
+        shell.put(MsgType.IS_COMPLETE_REQUEST, handlers::isComplete);
+        shell.put(MsgType.COMPLETE_REQUEST, handlers::complete);
+        shell.put(MsgType.INSPECT_REQUEST, handlers::inspect);
+        shell.put(MsgType.HISTORY_REQUEST, handlers::history);
+        shell.put(MsgType.COMM_INFO_REQUEST, handlers::commInfo);
+        shell.put(MsgType.COMM_OPEN, r -> comms.handleOpen(r.message()));
+        shell.put(MsgType.COMM_MSG, r -> comms.handleMessage(r.message()));
+        shell.put(MsgType.COMM_CLOSE, r -> comms.handleClose(r.message()));
         this.shellDispatcher = new Dispatcher(messenger, shell, "shell");
         this.controlDispatcher = new Dispatcher(messenger, common, "control");
     }
@@ -106,7 +109,7 @@ public final class JupyterKernel implements AutoCloseable {
             shellDispatcher.dispatch(request);
         });
         server.start(this::received);
-        messenger.status(Json.object(), "starting");
+        messenger.status(Json.object(), Status.STARTING);
         if (exitJvmOnShutdown) {
             // SIGTERM (jupyter_client's second step) still releases the executor's remote session.
             Runtime.getRuntime().addShutdownHook(new Thread(() -> shutDownExecutor(false), "kernel-sigterm"));
@@ -154,10 +157,7 @@ public final class JupyterKernel implements AutoCloseable {
 
     private void shutdownRequest(Request r) {
         boolean restart = r.message().content().path("restart").asBoolean(false);
-        ObjectNode reply = Json.object();
-        reply.put("status", "ok");
-        reply.put("restart", restart);
-        messenger.reply(r, "shutdown_reply", reply);
+        messenger.reply(r, new ShutdownReply(restart));
         // After this request's idle: release the executor's resources, then let run() return.
         // jupyter_client restarts by starting a new process, so restart also ends this one.
         control.execute(() -> {
@@ -172,9 +172,7 @@ public final class JupyterKernel implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.warn("interrupting the cell failed", e);
         }
-        ObjectNode reply = Json.object();
-        reply.put("status", "ok");
-        messenger.reply(r, "interrupt_reply", reply);
+        messenger.reply(r, new InterruptReply());
     }
 
     private void shutDownExecutor(boolean restart) {

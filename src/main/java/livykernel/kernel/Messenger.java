@@ -1,10 +1,11 @@
 package livykernel.kernel;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import livykernel.wire.Header;
 import livykernel.wire.Json;
 import livykernel.wire.Message;
+import livykernel.wire.protocol.MessageContent;
+import livykernel.wire.protocol.Status;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -30,28 +31,27 @@ final class Messenger {
     }
 
     /** Sends a reply to {@code request} with its routing identities and its header as parent. */
-    void reply(Request request, String msgType, JsonNode content) {
+    void reply(Request request, MessageContent content) {
         Message m = request.message();
-        Message reply = new Message(m.identities(), Header.create(msgType, session, USERNAME),
-                m.header().json(), Json.object(), content, List.of());
+        Message reply = new Message(m.identities(), Header.create(content.msgType(), session, USERNAME),
+                m.header().json(), Json.object(), content.toJson(), List.of());
         server.reply(request.channel(), reply);
     }
 
-    void publish(JsonNode parent, String msgType, JsonNode content) {
-        publish(parent, msgType, Json.object(), content, List.of());
+    void publish(JsonNode parent, MessageContent content) {
+        publish(parent, content, Json.object(), List.of());
     }
 
-    void publish(JsonNode parent, String msgType, JsonNode metadata, JsonNode content, List<byte[]> buffers) {
+    void publish(JsonNode parent, MessageContent content, JsonNode metadata, List<byte[]> buffers) {
+        String msgType = content.msgType();
         // Clients subscribe to every topic, so the msg_type is a sufficient topic.
         List<byte[]> topic = List.of(msgType.getBytes(StandardCharsets.UTF_8));
         Message message = new Message(topic, Header.create(msgType, session, USERNAME), parent, metadata,
-                content, buffers);
+                content.toJson(), buffers);
         server.publish(message);
     }
 
-    void status(JsonNode parent, String state) {
-        ObjectNode content = Json.object();
-        content.put("execution_state", state);
-        publish(parent, "status", content);
+    void status(JsonNode parent, Status state) {
+        publish(parent, state);
     }
 }
