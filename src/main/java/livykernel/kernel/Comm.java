@@ -1,7 +1,6 @@
 package livykernel.kernel;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import livykernel.wire.Json;
 import livykernel.wire.Message;
 import livykernel.wire.protocol.CommMessage;
 
@@ -10,8 +9,9 @@ import java.util.function.Consumer;
 
 /**
  * One open comm (kernel or front-end opened). Sends go to iopub; messages from the front end
- * reach the listener on the execution thread. Parents default to the request the kernel is
- * handling (or last handled), so output lands in the right cell.
+ * reach the listener on the execution thread. Every publication names its parent header: the
+ * cell's {@link RequestContext#parent()}, or the incoming comm message's header when answering
+ * the front end, so output lands in the right cell.
  */
 public final class Comm {
 
@@ -53,11 +53,6 @@ public final class Comm {
     /** Called with the close data when the front end closes the comm. */
     public void onClose(Consumer<JsonNode> l) {
         closeListener = l == null ? d -> { } : l;
-    }
-
-    /** Publishes comm_msg with the current request as parent. */
-    public void send(JsonNode data) {
-        send(data, Json.object(), List.of(), manager.currentParent());
     }
 
     /** Publishes comm_msg with an explicit parent header, message metadata and binary buffers. */

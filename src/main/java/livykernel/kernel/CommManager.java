@@ -25,7 +25,6 @@ public final class CommManager {
     private final Messenger messenger;
     private final Map<String, CommTarget> targets = new ConcurrentHashMap<>();
     private final Map<String, Comm> comms = new ConcurrentHashMap<>();
-    private volatile JsonNode currentParent = Json.object();
 
     CommManager(Messenger messenger) {
         this.messenger = messenger;
@@ -37,16 +36,6 @@ public final class CommManager {
 
     public void unregisterTarget(String targetName) {
         targets.remove(targetName);
-    }
-
-    /** The header of the request being handled (or last handled) on the shell; {} before any. */
-    public JsonNode currentParent() {
-        return currentParent;
-    }
-
-    /** Opens a comm from the kernel side with the current request as parent. */
-    public Comm open(String targetName, JsonNode data, JsonNode metadata) {
-        return open(targetName, data, metadata, currentParent);
     }
 
     /**
@@ -63,10 +52,6 @@ public final class CommManager {
 
     public Comm get(String commId) {
         return comms.get(commId);
-    }
-
-    void setCurrentParent(JsonNode parent) {
-        currentParent = parent;
     }
 
     Messenger messenger() {

@@ -104,10 +104,7 @@ public final class JupyterKernel implements AutoCloseable {
         if (!started.compareAndSet(false, true)) {
             return;
         }
-        queue.start(request -> {
-            comms.setCurrentParent(request.message().header().json());
-            shellDispatcher.dispatch(request);
-        });
+        queue.start(shellDispatcher::dispatch);
         server.start(this::received);
         messenger.status(Json.object(), Status.STARTING);
         if (exitJvmOnShutdown) {
@@ -167,18 +164,24 @@ public final class JupyterKernel implements AutoCloseable {
     }
 
     private void interruptRequest(Request r) {
+        interruptRunningCell();
+        messenger.reply(r, new InterruptReply());
+    }
+
+    private void interruptRunningCell() {
         try {
             execute.interrupt();
         } catch (RuntimeException e) {
             LOG.warn("interrupting the cell failed", e);
         }
-        messenger.reply(r, new InterruptReply());
     }
 
     private void shutDownExecutor(boolean restart) {
         if (!executorShutDown.compareAndSet(false, true)) {
             return;
         }
+        // A cell still running stops through its own context, so executors need no shutdown flag of their own.
+        interruptRunningCell();
         try {
             executor.shutdown(restart);
         } catch (RuntimeException e) {

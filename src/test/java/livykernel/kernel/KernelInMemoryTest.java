@@ -233,4 +233,20 @@ class KernelInMemoryTest {
         assertEquals(List.of(true), executor.shutdowns);
         assertFalse(server.closed, "run() closes the kernel, not the request");
     }
+
+    @Test
+    void shutdownInterruptsTheRunningCellBeforeReleasingTheExecutor() throws InterruptedException {
+        Header running = execute("sleep");
+        assertTrue(executor.sleeping.await(10, TimeUnit.SECONDS));
+
+        Header request = server.send(Channel.CONTROL, "shutdown_request", Json.object().put("restart", false));
+        assertEquals("shutdown_reply", server.reply(Channel.CONTROL, request).msgType());
+        assertTrue(kernel.awaitShutdown(Duration.ofSeconds(10)));
+        assertEquals(1, executor.interrupts.get(), "the running cell's context is interrupted");
+        assertEquals(List.of(false), executor.shutdowns);
+
+        JsonNode c = server.reply(Channel.SHELL, running).content();
+        assertEquals("KeyboardInterrupt", c.path("ename").asText());
+        assertEquals(List.of("execute_input", "error"), bracketed(running));
+    }
 }
