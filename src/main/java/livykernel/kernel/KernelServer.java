@@ -2,6 +2,8 @@ package livykernel.kernel;
 
 import livykernel.wire.Message;
 
+import java.util.Locale;
+
 /**
  * What the kernel needs from the front end's connection: verified requests per channel in,
  * replies and iopub publications out. Authentication, framing and threads belong to the
@@ -15,7 +17,7 @@ public interface KernelServer extends AutoCloseable {
 
         /** The name front ends use for the channel, for logs. */
         public String wireName() {
-            return name().toLowerCase(java.util.Locale.ROOT);
+            return name().toLowerCase(Locale.ROOT);
         }
     }
 
