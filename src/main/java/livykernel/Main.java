@@ -16,6 +16,7 @@ import livykernel.progress.ProgressMode;
 import livykernel.progress.ProgressReporter;
 import livykernel.progress.ProgressSettings;
 import livykernel.session.SessionManager;
+import livykernel.transport.ZmqKernelServer;
 import livykernel.wire.ConnectionInfo;
 
 import java.io.IOException;
@@ -73,7 +74,7 @@ public final class Main {
         Runtime.getRuntime().addShutdownHook(new Thread(endpoint::close, "livy-endpoint-close"));
         MagicRegistry magics = MagicRegistry.standard(
                 new MagicContext(sessions, runner, executor, config, endpoint::describe, progressSettings));
-        JupyterKernel kernel = new JupyterKernel(info, new CellRouter(executor, magics),
+        JupyterKernel kernel = new JupyterKernel(new ZmqKernelServer(info), new CellRouter(executor, magics),
                 new SessionCompleter(magics, sessions, runner, Duration.ofMillis(1500)));
         progress.attach(kernel.comms());
         exitWhenParentDies();

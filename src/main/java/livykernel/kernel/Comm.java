@@ -1,17 +1,17 @@
 package livykernel.kernel;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import livykernel.wire.Json;
 import livykernel.wire.Message;
+import livykernel.wire.protocol.CommMessage;
 
 import java.util.List;
 import java.util.function.Consumer;
 
 /**
  * One open comm (kernel or front-end opened). Sends go to iopub; messages from the front end
- * reach the listener on the execution thread. Parents default to the request the kernel is
- * handling (or last handled), so output lands in the right cell.
+ * reach the listener on the execution thread. Every publication names its parent header: the
+ * cell's {@link RequestContext#parent()}, or the incoming comm message's header when answering
+ * the front end, so output lands in the right cell.
  */
 public final class Comm {
 
@@ -55,17 +55,12 @@ public final class Comm {
         closeListener = l == null ? d -> { } : l;
     }
 
-    /** Publishes comm_msg with the current request as parent. */
-    public void send(JsonNode data) {
-        send(data, Json.object(), List.of(), manager.currentParent());
-    }
-
     /** Publishes comm_msg with an explicit parent header, message metadata and binary buffers. */
     public void send(JsonNode data, JsonNode metadata, List<byte[]> buffers, JsonNode parent) {
         if (closed) {
             return;
         }
-        manager.messenger().publish(parent, "comm_msg", metadata, content(data), buffers);
+        manager.messenger().publish(parent, new CommMessage.Msg(id, data), metadata, buffers);
     }
 
     /** Publishes comm_close (the front end then drops its model) and forgets the comm. */
@@ -75,14 +70,7 @@ public final class Comm {
         }
         closed = true;
         manager.forget(id);
-        manager.messenger().publish(parent, "comm_close", Json.object(), content(data), List.of());
-    }
-
-    ObjectNode content(JsonNode data) {
-        ObjectNode c = Json.object();
-        c.put("comm_id", id);
-        c.set("data", data == null ? Json.object() : data);
-        return c;
+        manager.messenger().publish(parent, new CommMessage.Close(id, data));
     }
 
     void deliver(JsonNode data, Message message) {

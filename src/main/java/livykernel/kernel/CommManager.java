@@ -1,12 +1,14 @@
 package livykernel.kernel;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import livykernel.wire.Json;
 import livykernel.wire.Message;
+import livykernel.wire.protocol.CommInfoReply;
+import livykernel.wire.protocol.CommMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -23,7 +25,6 @@ public final class CommManager {
     private final Messenger messenger;
     private final Map<String, CommTarget> targets = new ConcurrentHashMap<>();
     private final Map<String, Comm> comms = new ConcurrentHashMap<>();
-    private volatile JsonNode currentParent = Json.object();
 
     CommManager(Messenger messenger) {
         this.messenger = messenger;
@@ -37,16 +38,6 @@ public final class CommManager {
         targets.remove(targetName);
     }
 
-    /** The header of the request being handled (or last handled) on the shell; {} before any. */
-    public JsonNode currentParent() {
-        return currentParent;
-    }
-
-    /** Opens a comm from the kernel side with the current request as parent. */
-    public Comm open(String targetName, JsonNode data, JsonNode metadata) {
-        return open(targetName, data, metadata, currentParent);
-    }
-
     /**
      * Opens a comm from the kernel side: publishes comm_open (message {@code metadata}, e.g.
      * {"version":"2.1.0"} for widgets) with the given parent header.
@@ -54,18 +45,13 @@ public final class CommManager {
     public Comm open(String targetName, JsonNode data, JsonNode metadata, JsonNode parent) {
         Comm comm = new Comm(UUID.randomUUID().toString().replace("-", ""), targetName, this);
         comms.put(comm.id(), comm);
-        ObjectNode content = comm.content(data);
-        content.put("target_name", targetName);
-        messenger.publish(parent, "comm_open", metadata == null ? Json.object() : metadata, content, List.of());
+        messenger.publish(parent, new CommMessage.Open(comm.id(), targetName, data),
+                metadata == null ? Json.object() : metadata, List.of());
         return comm;
     }
 
     public Comm get(String commId) {
         return comms.get(commId);
-    }
-
-    void setCurrentParent(JsonNode parent) {
-        currentParent = parent;
     }
 
     Messenger messenger() {
@@ -84,10 +70,7 @@ public final class CommManager {
         if (id.isEmpty() || target == null) {
             // Unknown target: close at once so the front end does not wait for it.
             LOG.debug("no comm target '{}', closing comm {}", targetName, id);
-            ObjectNode close = Json.object();
-            close.put("comm_id", id);
-            close.putObject("data");
-            messenger.publish(request.header().json(), "comm_close", close);
+            messenger.publish(request.header().json(), new CommMessage.Close(id, Json.object()));
             return;
         }
         Comm comm = new Comm(id, targetName, this);
@@ -128,16 +111,14 @@ public final class CommManager {
     }
 
     /** The comm_info_reply content, filtered by {@code target_name} when the request has one. */
-    ObjectNode info(JsonNode requestContent) {
+    CommInfoReply info(JsonNode requestContent) {
         String filter = requestContent.path("target_name").asText("");
-        ObjectNode reply = Json.object();
-        reply.put("status", "ok");
-        ObjectNode list = reply.putObject("comms");
+        Map<String, String> open = new LinkedHashMap<>();
         comms.forEach((id, comm) -> {
             if (filter.isEmpty() || filter.equals(comm.targetName())) {
-                list.putObject(id).put("target_name", comm.targetName());
+                open.put(id, comm.targetName());
             }
         });
-        return reply;
+        return new CommInfoReply(open);
     }
 }

@@ -1,6 +1,7 @@
 package livykernel.kernel;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import livykernel.wire.protocol.Status;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,7 +29,7 @@ final class Dispatcher {
 
     void dispatch(Request request) {
         JsonNode parent = request.message().header().json();
-        messenger.status(parent, "busy");
+        messenger.status(parent, Status.BUSY);
         try {
             Consumer<Request> handler = handlers.get(request.msgType());
             if (handler == null) {
@@ -39,7 +40,7 @@ final class Dispatcher {
         } catch (RuntimeException e) {
             LOG.warn("{}: handling {} failed", channelName, request.msgType(), e);
         } finally {
-            messenger.status(parent, "idle");
+            messenger.status(parent, Status.IDLE);
         }
     }
 }

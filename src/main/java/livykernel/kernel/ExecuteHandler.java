@@ -1,8 +1,8 @@
 package livykernel.kernel;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import livykernel.wire.Json;
+import livykernel.wire.protocol.ExecuteInput;
+import livykernel.wire.protocol.ExecuteReply;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,10 +37,7 @@ final class ExecuteHandler {
 
     void handle(Request request) {
         if (queue.isAborted(request)) {
-            // Queued behind a failed cell: exactly {"status":"aborted"}, as ipykernel replies.
-            ObjectNode aborted = Json.object();
-            aborted.put("status", "aborted");
-            messenger.reply(request.channel(), request.message(), "execute_reply", aborted);
+            messenger.reply(request, new ExecuteReply.Aborted());
             return;
         }
         JsonNode content = request.message().content();
@@ -56,10 +53,7 @@ final class ExecuteHandler {
         }
         int count = executionCount;
         if (!silent) {
-            ObjectNode input = Json.object();
-            input.put("code", code);
-            input.put("execution_count", count);
-            messenger.publish(parent, "execute_input", input);
+            messenger.publish(parent, new ExecuteInput(code, count));
         }
 
         RequestContext context = new RequestContext(parent);
@@ -73,26 +67,20 @@ final class ExecuteHandler {
         }
         out.finish();
 
-        ObjectNode reply = Json.object();
+        ExecuteReply reply;
         if (result.ok()) {
-            reply.put("status", "ok");
+            reply = new ExecuteReply.Ok(count);
         } else {
             String ename = result.ename() == null ? "Error" : result.ename();
             String evalue = result.evalue() == null ? "" : result.evalue();
             List<String> traceback = result.traceback() == null ? List.of() : result.traceback();
             out.error(ename, evalue, traceback);
-            reply.put("status", "error");
-            reply.put("ename", ename);
-            reply.put("evalue", evalue);
-            traceback.forEach(reply.putArray("traceback")::add);
+            reply = new ExecuteReply.Error(count, ename, evalue, traceback);
             if (stopOnError && !silent) {
                 queue.abortQueued();
             }
         }
-        reply.put("execution_count", count);
-        reply.putArray("payload");
-        reply.putObject("user_expressions");
-        messenger.reply(request.channel(), request.message(), "execute_reply", reply);
+        messenger.reply(request, reply);
     }
 
     /** Interrupts the running cell, if any (from the control thread). */

@@ -1,6 +1,6 @@
 package livykernel.kernel;
 
-import livykernel.transport.ZmqChannel;
+import livykernel.kernel.KernelServer.Channel;
 import livykernel.wire.Message;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,9 +24,9 @@ final class ExecutionQueue {
     private volatile boolean running = true;
     private Thread thread;
 
-    /** Called from the shell socket thread. */
-    void enqueue(Message message, ZmqChannel channel) {
-        queue.add(new Request(message, channel, lastSeq.incrementAndGet()));
+    /** Called from the server's shell thread. */
+    void enqueue(Message message) {
+        queue.add(new Request(message, Channel.SHELL, lastSeq.incrementAndGet()));
     }
 
     /** Marks every request received so far as aborted. */

@@ -1,8 +1,10 @@
 package livykernel.kernel;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import livykernel.wire.Json;
+import livykernel.wire.protocol.CompleteReply;
+import livykernel.wire.protocol.HistoryReply;
+import livykernel.wire.protocol.InspectReply;
+import livykernel.wire.protocol.IsCompleteReply;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,17 +29,12 @@ final class InfoHandlers {
     }
 
     void kernelInfo(Request r) {
-        messenger.reply(r.channel(), r.message(), "kernel_info_reply", KernelInfo.content());
+        messenger.reply(r, KernelInfo.reply());
     }
 
     void isComplete(Request r) {
         IsComplete.Verdict v = IsComplete.check(r.message().content().path("code").asText(""));
-        ObjectNode reply = Json.object();
-        reply.put("status", v.status());
-        if (v.indent() != null) {
-            reply.put("indent", v.indent());
-        }
-        messenger.reply(r.channel(), r.message(), "is_complete_reply", reply);
+        messenger.reply(r, new IsCompleteReply(v.status(), v.indent()));
     }
 
     void complete(Request r) {
@@ -51,13 +48,8 @@ final class InfoHandlers {
             LOG.warn("completer failed", e);
             found = new Completer.Completion(java.util.List.of(), cursor, cursor);
         }
-        ObjectNode reply = Json.object();
-        reply.put("status", "ok");
-        found.matches().forEach(reply.putArray("matches")::add);
-        reply.put("cursor_start", toCodePoints(code, found.cursorStart()));
-        reply.put("cursor_end", toCodePoints(code, found.cursorEnd()));
-        reply.putObject("metadata");
-        messenger.reply(r.channel(), r.message(), "complete_reply", reply);
+        messenger.reply(r, new CompleteReply(found.matches(), toCodePoints(code, found.cursorStart()),
+                toCodePoints(code, found.cursorEnd())));
     }
 
     void inspect(Request r) {
@@ -71,23 +63,15 @@ final class InfoHandlers {
             LOG.warn("inspector failed", e);
             found = new Completer.Inspection(false, null);
         }
-        ObjectNode reply = Json.object();
-        reply.put("status", "ok");
-        reply.put("found", found.found());
-        reply.set("data", Json.MAPPER.valueToTree(found.data()));
-        reply.putObject("metadata");
-        messenger.reply(r.channel(), r.message(), "inspect_reply", reply);
+        messenger.reply(r, new InspectReply(found.found(), found.data()));
     }
 
     void history(Request r) {
-        ObjectNode reply = Json.object();
-        reply.put("status", "ok");
-        reply.set("history", history.query(r.message().content()));
-        messenger.reply(r.channel(), r.message(), "history_reply", reply);
+        messenger.reply(r, new HistoryReply(history.query(r.message().content())));
     }
 
     void commInfo(Request r) {
-        messenger.reply(r.channel(), r.message(), "comm_info_reply", comms.info(r.message().content()));
+        messenger.reply(r, comms.info(r.message().content()));
     }
 
     /** The protocol counts cursor_pos in code points; Java strings index UTF-16 units. */

@@ -1,11 +1,16 @@
 package livykernel.kernel;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import livykernel.wire.Json;
+import livykernel.wire.protocol.ClearOutput;
+import livykernel.wire.protocol.DisplayData;
+import livykernel.wire.protocol.ErrorOutput;
+import livykernel.wire.protocol.ExecuteResult;
+import livykernel.wire.protocol.MimeBundle;
+import livykernel.wire.protocol.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -81,7 +86,7 @@ final class IopubCellOutput implements CellOutput {
             return;
         }
         flushLocked();
-        messenger.publish(parent, "display_data", bundle(data, metadata, displayId));
+        messenger.publish(parent, new DisplayData(new MimeBundle(data, metadata), displayId, false));
     }
 
     @Override
@@ -95,7 +100,7 @@ final class IopubCellOutput implements CellOutput {
             return;
         }
         flushLocked();
-        messenger.publish(parent, "update_display_data", bundle(data, metadata, displayId));
+        messenger.publish(parent, new DisplayData(new MimeBundle(data, metadata), displayId, true));
     }
 
     @Override
@@ -104,9 +109,7 @@ final class IopubCellOutput implements CellOutput {
             return;
         }
         flushLocked();
-        ObjectNode content = bundle(data, metadata, null);
-        content.put("execution_count", executionCount);
-        messenger.publish(parent, "execute_result", content);
+        messenger.publish(parent, new ExecuteResult(executionCount, new MimeBundle(data, metadata)));
         Object text = data == null ? null : data.get("text/plain");
         if (text != null) {
             resultText.accept(executionCount, text.toString());
@@ -119,22 +122,16 @@ final class IopubCellOutput implements CellOutput {
             return;
         }
         flushLocked();
-        ObjectNode content = Json.object();
-        content.put("wait", wait);
-        messenger.publish(parent, "clear_output", content);
+        messenger.publish(parent, new ClearOutput(wait));
     }
 
     /** Publishes an {@code error} output. */
-    synchronized void error(String ename, String evalue, Iterable<String> traceback) {
+    synchronized void error(String ename, String evalue, List<String> traceback) {
         if (silent) {
             return;
         }
         flushLocked();
-        ObjectNode content = Json.object();
-        content.put("ename", ename);
-        content.put("evalue", evalue);
-        traceback.forEach(content.putArray("traceback")::add);
-        messenger.publish(parent, "error", content);
+        messenger.publish(parent, new ErrorOutput(ename, evalue, traceback));
     }
 
     /** Flushes buffered stream text; called before the execute_reply. */
@@ -154,21 +151,9 @@ final class IopubCellOutput implements CellOutput {
         if (pending.length() == 0) {
             return;
         }
-        ObjectNode content = Json.object();
-        content.put("name", pendingName);
-        content.put("text", pending.toString());
+        Stream stream = new Stream(pendingName, pending.toString());
         pending.setLength(0);
         pendingName = null;
-        messenger.publish(parent, "stream", content);
-    }
-
-    private static ObjectNode bundle(Map<String, Object> data, Map<String, Object> metadata, String displayId) {
-        ObjectNode content = Json.object();
-        content.set("data", data == null ? Json.object() : Json.MAPPER.valueToTree(data));
-        content.set("metadata", metadata == null ? Json.object() : Json.MAPPER.valueToTree(metadata));
-        if (displayId != null && !displayId.isEmpty()) {
-            content.putObject("transient").put("display_id", displayId);
-        }
-        return content;
+        messenger.publish(parent, stream);
     }
 }

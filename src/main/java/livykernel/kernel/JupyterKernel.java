@@ -1,19 +1,17 @@
 package livykernel.kernel;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import livykernel.transport.KernelTransport;
-import livykernel.wire.ConnectionInfo;
-import livykernel.wire.HmacSigner;
-import livykernel.wire.InvalidMessageException;
+import livykernel.kernel.KernelServer.Channel;
 import livykernel.wire.Json;
 import livykernel.wire.Message;
-import livykernel.wire.WireCodec;
+import livykernel.wire.protocol.InterruptReply;
+import livykernel.wire.protocol.MsgType;
+import livykernel.wire.protocol.ShutdownReply;
+import livykernel.wire.protocol.Status;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
@@ -22,12 +20,11 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
- * A Jupyter kernel on the five sockets of a connection file, running cells through a
- * {@link CellExecutor}. Shell requests run one at a time on the execution thread; control
+ * A Jupyter kernel behind a {@link KernelServer} (ZMQ sockets, or memory in tests), running
+ * cells through a {@link CellExecutor}. Shell requests run one at a time on the execution thread; control
  * requests (shutdown, interrupt, kernel_info) on their own thread, even while a cell runs.
  * Construct, register comm targets, then {@link #run()}.
  */
@@ -36,13 +33,11 @@ public final class JupyterKernel implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(JupyterKernel.class);
     // Hard exit if closing sockets or the executor hangs after a shutdown request.
     private static final Duration HALT_AFTER = Duration.ofSeconds(5);
-    private static final int REJECTIONS_LOGGED_IN_FULL = 20;
 
     private final CellExecutor executor;
     private final ExecuteHandler execute;
     private final boolean exitJvmOnShutdown;
-    private final KernelTransport transport;
-    private final WireCodec codec;
+    private final KernelServer server;
     private final Messenger messenger;
     private final CommManager comms;
     private final ExecutionQueue queue = new ExecutionQueue();
@@ -54,24 +49,22 @@ public final class JupyterKernel implements AutoCloseable {
     private final AtomicBoolean executorShutDown = new AtomicBoolean();
     private final AtomicBoolean started = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
-    private final AtomicLong rejected = new AtomicLong();
 
     /** A kernel that exits the JVM after a shutdown request (what Main wants). */
-    public JupyterKernel(ConnectionInfo info, CellExecutor executor, Completer completer) {
-        this(info, executor, completer, true);
+    public JupyterKernel(KernelServer server, CellExecutor executor, Completer completer) {
+        this(server, executor, completer, true);
     }
 
     /**
-     * Binds all sockets now. With {@code exitJvmOnShutdown} false (tests), {@link #run()}
-     * just returns after a shutdown request.
+     * The kernel owns {@code server} from here on: it starts and closes it. With
+     * {@code exitJvmOnShutdown} false (tests), {@link #run()} just returns after a shutdown request.
      */
-    public JupyterKernel(ConnectionInfo info, CellExecutor executor, Completer completer,
+    public JupyterKernel(KernelServer server, CellExecutor executor, Completer completer,
                          boolean exitJvmOnShutdown) {
         this.executor = executor;
         this.exitJvmOnShutdown = exitJvmOnShutdown;
-        this.codec = new WireCodec(HmacSigner.of(info));
-        this.transport = new KernelTransport(info);
-        this.messenger = new Messenger(codec, UUID.randomUUID().toString(), transport.iopub());
+        this.server = server;
+        this.messenger = new Messenger(server, UUID.randomUUID().toString());
         this.comms = new CommManager(messenger);
         History history = new History();
         InfoHandlers handlers = new InfoHandlers(messenger, completer == null ? Completer.NONE : completer,
@@ -79,20 +72,20 @@ public final class JupyterKernel implements AutoCloseable {
         this.execute = new ExecuteHandler(messenger, executor, history, queue, timer);
 
         Map<String, Consumer<Request>> common = new HashMap<>();
-        common.put("kernel_info_request", handlers::kernelInfo);
-        common.put("shutdown_request", this::shutdownRequest);
-        common.put("interrupt_request", this::interruptRequest);
+        common.put(MsgType.KERNEL_INFO_REQUEST, handlers::kernelInfo);
+        common.put(MsgType.SHUTDOWN_REQUEST, this::shutdownRequest);
+        common.put(MsgType.INTERRUPT_REQUEST, this::interruptRequest);
 
         Map<String, Consumer<Request>> shell = new HashMap<>(common);
-        shell.put("execute_request", execute::handle);
-        shell.put("is_complete_request", handlers::isComplete);
-        shell.put("complete_request", handlers::complete);
-        shell.put("inspect_request", handlers::inspect);
-        shell.put("history_request", handlers::history);
-        shell.put("comm_info_request", handlers::commInfo);
-        shell.put("comm_open", r -> comms.handleOpen(r.message()));
-        shell.put("comm_msg", r -> comms.handleMessage(r.message()));
-        shell.put("comm_close", r -> comms.handleClose(r.message()));
+        shell.put(MsgType.EXECUTE_REQUEST, execute::handle);
+        shell.put(MsgType.IS_COMPLETE_REQUEST, handlers::isComplete);
+        shell.put(MsgType.COMPLETE_REQUEST, handlers::complete);
+        shell.put(MsgType.INSPECT_REQUEST, handlers::inspect);
+        shell.put(MsgType.HISTORY_REQUEST, handlers::history);
+        shell.put(MsgType.COMM_INFO_REQUEST, handlers::commInfo);
+        shell.put(MsgType.COMM_OPEN, r -> comms.handleOpen(r.message()));
+        shell.put(MsgType.COMM_MSG, r -> comms.handleMessage(r.message()));
+        shell.put(MsgType.COMM_CLOSE, r -> comms.handleClose(r.message()));
         this.shellDispatcher = new Dispatcher(messenger, shell, "shell");
         this.controlDispatcher = new Dispatcher(messenger, common, "control");
     }
@@ -106,32 +99,18 @@ public final class JupyterKernel implements AutoCloseable {
         comms.registerTarget(targetName, target);
     }
 
-    /** The connection info with the ports actually bound (port 0 in the file binds any free port). */
-    public ConnectionInfo connectionInfo() {
-        return transport.bound();
-    }
-
     /** Starts serving (non-blocking) and publishes {@code status: starting}. */
     public void start() {
         if (!started.compareAndSet(false, true)) {
             return;
         }
-        queue.start(request -> {
-            comms.setCurrentParent(request.message().header().json());
-            shellDispatcher.dispatch(request);
-        });
-        transport.start(
-                frames -> decode("shell", frames, m -> queue.enqueue(m, transport.shell())),
-                frames -> decode("control", frames,
-                        m -> control.execute(() -> controlDispatcher.dispatch(new Request(m, transport.control(), 0)))),
-                frames -> decode("stdin", frames,
-                        m -> LOG.debug("ignoring stdin message {}", m.msgType())));
-        messenger.status(Json.object(), "starting");
+        queue.start(shellDispatcher::dispatch);
+        server.start(this::received);
+        messenger.status(Json.object(), Status.STARTING);
         if (exitJvmOnShutdown) {
             // SIGTERM (jupyter_client's second step) still releases the executor's remote session.
             Runtime.getRuntime().addShutdownHook(new Thread(() -> shutDownExecutor(false), "kernel-sigterm"));
         }
-        LOG.info("kernel listening on {}", transport.bound());
     }
 
     /** Starts (if needed), serves until a shutdown request, then closes; exits the JVM if so built. */
@@ -161,30 +140,21 @@ public final class JupyterKernel implements AutoCloseable {
         queue.stop();
         control.shutdownNow();
         timer.shutdown();
-        transport.close();
+        server.close();
     }
 
-    private void decode(String channel, List<byte[]> frames, Consumer<Message> accept) {
-        Message message;
-        try {
-            message = codec.decode(frames);
-        } catch (InvalidMessageException e) {
-            long n = rejected.incrementAndGet();
-            // Throttled so a flood cannot fill the log; the key is never logged.
-            if (n <= REJECTIONS_LOGGED_IN_FULL || n % 1000 == 0) {
-                LOG.warn("{}: dropped message ({}); {} dropped so far", channel, e.getMessage(), n);
-            }
-            return;
+    /** Runs on the server's threads: hands each request to the thread that serves its channel. */
+    private void received(Channel channel, Message message) {
+        switch (channel) {
+            case SHELL -> queue.enqueue(message);
+            case CONTROL -> control.execute(() -> controlDispatcher.dispatch(new Request(message, Channel.CONTROL, 0)));
+            case STDIN -> LOG.debug("ignoring stdin message {}", message.msgType());
         }
-        accept.accept(message);
     }
 
     private void shutdownRequest(Request r) {
         boolean restart = r.message().content().path("restart").asBoolean(false);
-        ObjectNode reply = Json.object();
-        reply.put("status", "ok");
-        reply.put("restart", restart);
-        messenger.reply(r.channel(), r.message(), "shutdown_reply", reply);
+        messenger.reply(r, new ShutdownReply(restart));
         // After this request's idle: release the executor's resources, then let run() return.
         // jupyter_client restarts by starting a new process, so restart also ends this one.
         control.execute(() -> {
@@ -194,20 +164,24 @@ public final class JupyterKernel implements AutoCloseable {
     }
 
     private void interruptRequest(Request r) {
+        interruptRunningCell();
+        messenger.reply(r, new InterruptReply());
+    }
+
+    private void interruptRunningCell() {
         try {
             execute.interrupt();
         } catch (RuntimeException e) {
             LOG.warn("interrupting the cell failed", e);
         }
-        ObjectNode reply = Json.object();
-        reply.put("status", "ok");
-        messenger.reply(r.channel(), r.message(), "interrupt_reply", reply);
     }
 
     private void shutDownExecutor(boolean restart) {
         if (!executorShutDown.compareAndSet(false, true)) {
             return;
         }
+        // A cell still running stops through its own context, so executors need no shutdown flag of their own.
+        interruptRunningCell();
         try {
             executor.shutdown(restart);
         } catch (RuntimeException e) {

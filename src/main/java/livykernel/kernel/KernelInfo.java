@@ -1,14 +1,20 @@
 package livykernel.kernel;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import livykernel.wire.Json;
+import livykernel.wire.Header;
+import livykernel.wire.protocol.KernelInfoReply;
+import livykernel.wire.protocol.KernelInfoReply.HelpLink;
+import livykernel.wire.protocol.KernelInfoReply.LanguageInfo;
 
-/** The kernel_info_reply content: a Python-language kernel implemented as "livy-kernel". */
+import java.util.List;
+
+/** What this kernel says of itself in kernel_info_reply: a Python-language kernel implemented as "livy-kernel". */
 final class KernelInfo {
 
     static final String IMPLEMENTATION = "livy-kernel";
-    static final String PROTOCOL_VERSION = "5.3";
+
+    // "python" so papermill picks its Python translator and sparkmonitor-style tools attach.
+    private static final LanguageInfo PYTHON = new LanguageInfo("python", "3", "text/x-python", ".py",
+            "ipython3", "ipython", 3, "python");
 
     private KernelInfo() {
     }
@@ -18,35 +24,11 @@ final class KernelInfo {
         return v == null || v.isBlank() ? "0.1.0" : v;
     }
 
-    static ObjectNode content() {
-        ObjectNode c = Json.object();
-        c.put("status", "ok");
-        c.put("protocol_version", PROTOCOL_VERSION);
-        c.put("implementation", IMPLEMENTATION);
-        c.put("implementation_version", implementationVersion());
-        ObjectNode lang = c.putObject("language_info");
-        // "python" so papermill picks its Python translator and sparkmonitor-style tools attach.
-        lang.put("name", "python");
-        lang.put("version", "3");
-        lang.put("mimetype", "text/x-python");
-        lang.put("file_extension", ".py");
-        lang.put("pygments_lexer", "ipython3");
-        ObjectNode cm = lang.putObject("codemirror_mode");
-        cm.put("name", "ipython");
-        cm.put("version", 3);
-        lang.put("nbconvert_exporter", "python");
-        c.put("banner", "PySpark on Apache Livy (livy-kernel " + implementationVersion() + ")");
-        ArrayNode links = c.putArray("help_links");
-        link(links, "Apache Livy", "https://livy.apache.org/");
-        link(links, "PySpark", "https://spark.apache.org/docs/latest/api/python/");
-        c.put("debugger", false);
-        c.putArray("supported_features");
-        return c;
-    }
-
-    private static void link(ArrayNode links, String text, String url) {
-        ObjectNode l = links.addObject();
-        l.put("text", text);
-        l.put("url", url);
+    static KernelInfoReply reply() {
+        return new KernelInfoReply(Header.PROTOCOL_VERSION, IMPLEMENTATION, implementationVersion(), PYTHON,
+                "PySpark on Apache Livy (livy-kernel " + implementationVersion() + ")",
+                List.of(new HelpLink("Apache Livy", "https://livy.apache.org/"),
+                        new HelpLink("PySpark", "https://spark.apache.org/docs/latest/api/python/")),
+                false);
     }
 }

@@ -1,33 +1,29 @@
 package livykernel.kernel;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import livykernel.transport.IopubPublisher;
-import livykernel.transport.ZmqChannel;
 import livykernel.wire.Header;
 import livykernel.wire.Json;
 import livykernel.wire.Message;
-import livykernel.wire.WireCodec;
+import livykernel.wire.protocol.MessageContent;
+import livykernel.wire.protocol.Status;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
- * Builds, signs and sends this kernel's messages: replies on the channel a request came from,
+ * Builds and sends this kernel's messages: replies on the channel a request came from,
  * side effects on iopub. Every message gets a fresh msg_id under the kernel's one session id.
  */
 final class Messenger {
 
     static final String USERNAME = "kernel";
 
-    private final WireCodec codec;
+    private final KernelServer server;
     private final String session;
-    private final IopubPublisher iopub;
 
-    Messenger(WireCodec codec, String session, IopubPublisher iopub) {
-        this.codec = codec;
+    Messenger(KernelServer server, String session) {
+        this.server = server;
         this.session = session;
-        this.iopub = iopub;
     }
 
     String session() {
@@ -35,27 +31,27 @@ final class Messenger {
     }
 
     /** Sends a reply to {@code request} with its routing identities and its header as parent. */
-    void reply(ZmqChannel channel, Message request, String msgType, JsonNode content) {
-        Message reply = new Message(request.identities(), Header.create(msgType, session, USERNAME),
-                request.header().json(), Json.object(), content, List.of());
-        channel.send(codec.encode(reply));
+    void reply(Request request, MessageContent content) {
+        Message m = request.message();
+        Message reply = new Message(m.identities(), Header.create(content.msgType(), session, USERNAME),
+                m.header().json(), Json.object(), content.toJson(), List.of());
+        server.reply(request.channel(), reply);
     }
 
-    void publish(JsonNode parent, String msgType, JsonNode content) {
-        publish(parent, msgType, Json.object(), content, List.of());
+    void publish(JsonNode parent, MessageContent content) {
+        publish(parent, content, Json.object(), List.of());
     }
 
-    void publish(JsonNode parent, String msgType, JsonNode metadata, JsonNode content, List<byte[]> buffers) {
+    void publish(JsonNode parent, MessageContent content, JsonNode metadata, List<byte[]> buffers) {
+        String msgType = content.msgType();
         // Clients subscribe to every topic, so the msg_type is a sufficient topic.
         List<byte[]> topic = List.of(msgType.getBytes(StandardCharsets.UTF_8));
         Message message = new Message(topic, Header.create(msgType, session, USERNAME), parent, metadata,
-                content, buffers);
-        iopub.publish(codec.encode(message));
+                content.toJson(), buffers);
+        server.publish(message);
     }
 
-    void status(JsonNode parent, String state) {
-        ObjectNode content = Json.object();
-        content.put("execution_state", state);
-        publish(parent, "status", content);
+    void status(JsonNode parent, Status state) {
+        publish(parent, state);
     }
 }

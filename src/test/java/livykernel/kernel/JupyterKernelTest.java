@@ -2,6 +2,7 @@ package livykernel.kernel;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import livykernel.transport.ZmqKernelServer;
 import livykernel.wire.ConnectionInfo;
 import livykernel.wire.Header;
 import livykernel.wire.HmacSigner;
@@ -27,13 +28,18 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The kernel on real sockets (free ports), driven by a signing JeroMQ client in the same JVM. */
+/**
+ * The kernel on real sockets (free ports) through {@link ZmqKernelServer}, driven by a signing
+ * JeroMQ client in the same JVM: what the in-memory {@link KernelInMemoryTest} cannot show
+ * (signing, dropped forgeries, heartbeat, routing identities).
+ */
 class JupyterKernelTest {
 
     private static final String KEY = "a0436f6c-1916-498b-8eb9-e81ab9368e84";
 
     private FakeExecutor executor;
     private JupyterKernel kernel;
+    private DeliveryWatch server;
     private KernelClient client;
 
     @BeforeEach
@@ -42,9 +48,11 @@ class JupyterKernelTest {
         ConnectionInfo info = ConnectionInfo.parse("{\"transport\":\"tcp\",\"ip\":\"127.0.0.1\",\"shell_port\":0,"
                 + "\"iopub_port\":0,\"stdin_port\":0,\"control_port\":0,\"hb_port\":0,"
                 + "\"signature_scheme\":\"hmac-sha256\",\"key\":\"" + KEY + "\"}");
-        kernel = new JupyterKernel(info, executor, Completer.NONE, false);
+        ZmqKernelServer zmq = new ZmqKernelServer(info);
+        server = new DeliveryWatch(zmq);
+        kernel = new JupyterKernel(server, executor, Completer.NONE, false);
         kernel.start();
-        client = new KernelClient(kernel.connectionInfo());
+        client = new KernelClient(zmq.connectionInfo());
         client.waitForReady();
     }
 
@@ -141,7 +149,8 @@ class JupyterKernelTest {
         String second = client.execute("second");
         String silentOne = client.execute("third", Json.object().put("silent", true));
         String info = client.send(client.shell, "kernel_info_request", Json.object());
-        Thread.sleep(300); // let the kernel queue them before the gate opens
+        // The kernel must have queued them before the gate opens, or they would not be behind the failure.
+        assertTrue(server.awaitDelivered(List.of(second, silentOne, info), KernelClient.TIMEOUT));
         executor.gate.countDown();
 
         assertEquals("error", client.reply(client.shell, failing).content().path("status").asText());
@@ -228,7 +237,7 @@ class JupyterKernelTest {
         kernel.registerCommTarget("test.target", (comm, data, msg) -> {
             comm.onMessage((c, d, m) -> {
                 received.set(d);
-                c.send(Json.object().put("echo", d.path("x").asInt()));
+                c.send(Json.object().put("echo", d.path("x").asInt()), Json.object(), List.of(), m.header().json());
             });
         });
         ObjectNode open = Json.object().put("comm_id", "c-2").put("target_name", "test.target");

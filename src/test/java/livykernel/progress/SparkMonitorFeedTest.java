@@ -9,6 +9,7 @@ import livykernel.kernel.CellOutput;
 import livykernel.kernel.CellResult;
 import livykernel.kernel.Completer;
 import livykernel.kernel.JupyterKernel;
+import livykernel.transport.ZmqKernelServer;
 import livykernel.wire.ConnectionInfo;
 import livykernel.wire.Header;
 import livykernel.wire.HmacSigner;
@@ -62,10 +63,11 @@ class SparkMonitorFeedTest {
         } catch (java.io.IOException e) {
             throw new IllegalStateException(e);
         }
-        kernel = new JupyterKernel(info, new NoCells(), Completer.NONE, false);
+        ZmqKernelServer server = new ZmqKernelServer(info);
+        kernel = new JupyterKernel(server, new NoCells(), Completer.NONE, false);
         kernel.registerCommTarget(SparkMonitorFeed.TARGET, feed::opened);
         kernel.start();
-        ConnectionInfo bound = kernel.connectionInfo();
+        ConnectionInfo bound = server.connectionInfo();
         codec = new WireCodec(HmacSigner.of(bound));
         context = new ZContext();
         shell = context.createSocket(SocketType.DEALER);
