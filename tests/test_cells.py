@@ -8,7 +8,7 @@ import pytest
 import zmq
 from jupyter_client.session import Session
 
-from conftest import collect_outputs, run_cell, stdout_of, warmed_kernel
+from conftest import collect_outputs, request_messages, run_cell, stdout_of, wait_for_iopub, warmed_kernel
 
 
 @pytest.fixture(scope="module")
@@ -126,7 +126,9 @@ def test_interrupt_cancels_a_spark_job(kernel):
 def test_interrupt_when_idle_is_harmless(kernel):
     km, kc = kernel
     km.interrupt_kernel()
-    time.sleep(0.5)
+    # Control requests are bracketed by busy/idle on iopub: the idle says the interrupt was handled.
+    wait_for_iopub(kc, lambda m: m["msg_type"] == "status" and m["content"]["execution_state"] == "idle"
+                   and m["parent_header"].get("msg_type") == "interrupt_request")
     reply, outputs = run_cell(kc, "print('fine')")
     assert reply["status"] == "ok" and stdout_of(outputs) == "fine\n"
 
@@ -147,7 +149,13 @@ def test_badly_signed_messages_are_never_executed(kernel, tmp_path):
                                                    "user_expressions": {}, "allow_stdin": False}))
         sock.send_multipart([b"<IDS|MSG>", b"garbage", b"{not json", b"{}", b"{}", b"{}"])
         sock.send_multipart([b"only-one-frame"])
-        time.sleep(2)
+        # A signed request after them on the same socket: its reply means the kernel has read
+        # (and dropped, or queued before the cells below) every message sent before it.
+        probe = kc.session.msg("kernel_info_request")
+        kc.session.send(sock, probe)
+        assert sock.poll(30_000), "no reply to a signed kernel_info_request"
+        _, frames = kc.session.feed_identities(sock.recv_multipart())
+        assert kc.session.deserialize(frames)["parent_header"]["msg_id"] == probe["header"]["msg_id"]
     finally:
         sock.close(linger=0)
     reply, outputs = run_cell(kc, "print('still answering')")
@@ -160,7 +168,7 @@ def test_badly_signed_messages_are_never_executed(kernel, tmp_path):
 def test_kernel_info_on_control_while_a_cell_runs(kernel):
     km, kc = kernel
     msg_id = kc.execute("import time\ntime.sleep(8)")
-    time.sleep(1)
+    request_messages(kc, msg_id, timeout=60, until=lambda m: m["msg_type"] == "execute_input")
     control = kc.control_channel
     control.send(kc.session.msg("kernel_info_request"))
     reply = control.get_msg(timeout=30)
