@@ -4,9 +4,7 @@ The kernelspec is installed once per run into a temporary prefix (never into the
 Jupyter dirs). PySpark sessions are expensive, so modules share one kernel or one standalone
 local Livy endpoint where they can.
 """
-import json
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -14,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-JAR = Path(os.environ.get("LIVY_KERNEL_JAR", ROOT / "target" / "livy-kernel.jar"))
+from livy_helpers import JAR, ROOT, LocalLivy  # noqa: F401 (test modules import these from conftest)
+
 KERNEL_NAME = "pyspark-livy"
 VENV_BIN = Path(sys.executable).parent
 
@@ -37,54 +35,6 @@ def kernelspec(tmp_path_factory):
     return spec
 
 
-class LocalLivy:
-    """A standalone embedded endpoint (`java -jar livy-kernel.jar local-livy`)."""
-
-    def __init__(self, *extra_args, env=None):
-        self.proc = subprocess.Popen(
-            ["java", "-jar", str(JAR), "local-livy", "--port", "0", *extra_args],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-            env={**os.environ, "LIVY_KERNEL_PYTHON": sys.executable, **(env or {})})
-        self.info = None
-        deadline = time.time() + 60
-        while time.time() < deadline:
-            line = self.proc.stdout.readline()
-            if not line:
-                break
-            line = line.strip()
-            if line.startswith("{"):
-                try:
-                    self.info = json.loads(line)
-                    break
-                except ValueError:
-                    continue
-        if not self.info:
-            self.proc.kill()
-            raise RuntimeError("local-livy did not print its URL: " + self.proc.stderr.read()[-2000:])
-        self.url = self.info["url"]
-        self.username = self.info.get("username")
-        self.password = self.info.get("password")
-
-    @property
-    def auth(self):
-        return (self.username, self.password) if self.password else None
-
-    def env(self):
-        """Environment that points a kernel at this endpoint."""
-        env = {"LIVY_URL": self.url}
-        if self.password:
-            env.update(LIVY_USERNAME=self.username, LIVY_PASSWORD=self.password)
-        return env
-
-    def stop(self):
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(20)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-
-
 @pytest.fixture(scope="module")
 def local_livy():
     livy = LocalLivy()
@@ -104,8 +54,9 @@ def warmed_kernel(warm_code, env=None):
     km.shutdown_kernel(now=False)
 
 
-def request_messages(kc, msg_id, timeout=300):
-    """Full iopub messages of one request (status messages left out) until its idle status."""
+def request_messages(kc, msg_id, timeout=300, until=None):
+    """Full iopub messages of one request (status messages left out) until its idle status, or,
+    with `until`, up to and including the first message for which until(msg) holds."""
     out = []
     deadline = time.time() + timeout
     while time.time() < deadline:
@@ -114,10 +65,24 @@ def request_messages(kc, msg_id, timeout=300):
             continue
         if msg["msg_type"] == "status":
             if msg["content"]["execution_state"] == "idle":
+                if until is not None:
+                    raise AssertionError("the request ended before the awaited message: %s" % out)
                 return out
             continue
         out.append(msg)
-    raise TimeoutError("no idle for " + msg_id)
+        if until is not None and until(msg):
+            return out
+    raise TimeoutError("no idle for " + msg_id if until is None else "awaited message never came for " + msg_id)
+
+
+def wait_for_iopub(kc, matches, timeout=30):
+    """The first iopub message (of any request) for which matches(msg) holds; the ones before it are dropped."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        msg = kc.get_iopub_msg(timeout=max(0.1, deadline - time.time()))
+        if matches(msg):
+            return msg
+    raise TimeoutError("no such iopub message within %s s" % timeout)
 
 
 def collect_outputs(kc, msg_id, timeout=300):

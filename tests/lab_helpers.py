@@ -57,6 +57,13 @@ def write_notebook(path: Path, sources):
     path.write_text(json.dumps(nb))
 
 
+def open_notebook(page, base, token, name):
+    """Opens notebook `name` of the lab's root and waits until its kernel is connected (status "Idle")."""
+    page.goto(f"{base}/lab/tree/{name}?token={token}")
+    page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
+    page.wait_for_function("() => document.body.innerText.includes('Idle')", timeout=120_000)
+
+
 @contextmanager
 def jupyter_lab(root: Path, jupyter: list, extra_env=None):
     """Runs `jupyter lab` (the command `jupyter`, e.g. [python, "-m", "jupyter"]) on `root` with its

@@ -1,14 +1,14 @@
 """Cells, errors, outputs, interrupts and the protocol's safety rules, through jupyter_client,
 on one kernel that runs its own embedded Livy endpoint with real PySpark."""
 import json
-import threading
+import queue
 import time
 
 import pytest
 import zmq
 from jupyter_client.session import Session
 
-from conftest import collect_outputs, run_cell, stdout_of, warmed_kernel
+from conftest import collect_outputs, request_messages, run_cell, stdout_of, wait_for_iopub, warmed_kernel
 
 
 @pytest.fixture(scope="module")
@@ -91,18 +91,36 @@ def test_queued_cells_are_aborted_after_an_error(kernel):
     assert reply["status"] == "ok" and stdout_of(outputs) == "after abort\n"
 
 
-def _interrupt_after(km, seconds):
-    t = threading.Timer(seconds, km.interrupt_kernel)
-    t.start()
-    return t
+def _run_interrupted(km, kc, code, ready, timeout=120):
+    """Runs code and interrupts it once ready() holds (polled; it is passed the cell's iopub
+    messages so far); returns (reply content, outputs) as run_cell does."""
+    msg_id = kc.execute(code)
+    deadline = time.time() + timeout
+    early = []
+    while not ready(early):
+        assert time.time() < deadline, "the cell never got to the point of being interrupted: %s" % early
+        try:
+            msg = kc.get_iopub_msg(timeout=0.05)
+        except queue.Empty:
+            continue
+        if msg["parent_header"].get("msg_id") == msg_id and msg["msg_type"] != "status":
+            early.append(msg)
+    km.interrupt_kernel()
+    rest = request_messages(kc, msg_id, timeout=max(1, deadline - time.time()))
+    reply = kc.get_shell_msg(timeout=30)
+    while reply["parent_header"].get("msg_id") != msg_id:
+        reply = kc.get_shell_msg(timeout=30)
+    return reply["content"], [(m["msg_type"], m["content"]) for m in early + rest]
 
 
-def test_interrupt_stops_plain_python_and_keeps_the_session(kernel):
+def test_interrupt_stops_plain_python_and_keeps_the_session(kernel, tmp_path):
     km, kc = kernel
     run_cell(kc, "kept = 'still here'")
+    # The session's Python runs on this machine (embedded endpoint): the file says the sleep began.
+    sleeping = tmp_path / "sleeping"
     started = time.time()
-    _interrupt_after(km, 3)
-    reply, outputs = run_cell(kc, "import time\ntime.sleep(60)", timeout=90)
+    reply, outputs = _run_interrupted(km, kc, f"import time\nopen({str(sleeping)!r}, 'w').close()\ntime.sleep(60)",
+                                      lambda _: sleeping.exists(), timeout=90)
     assert reply["status"] == "error"
     assert reply["ename"] == "KeyboardInterrupt"
     assert time.time() - started < 45, "the sleep was not interrupted"
@@ -114,8 +132,9 @@ def test_interrupt_stops_plain_python_and_keeps_the_session(kernel):
 def test_interrupt_cancels_a_spark_job(kernel):
     km, kc = kernel
     started = time.time()
-    _interrupt_after(km, 4)
-    reply, _ = run_cell(kc, "spark.range(0, 10**12, numPartitions=200).selectExpr('sum(id * id)').collect()", timeout=120)
+    # The progress display's first message says the kernel has seen the Spark job running.
+    reply, _ = _run_interrupted(km, kc, "spark.range(0, 10**12, numPartitions=200).selectExpr('sum(id * id)').collect()",
+                                lambda msgs: any(m["msg_type"] in ("comm_open", "display_data") for m in msgs))
     assert reply["status"] == "error"
     assert reply["ename"] == "KeyboardInterrupt"
     assert time.time() - started < 60
@@ -126,7 +145,9 @@ def test_interrupt_cancels_a_spark_job(kernel):
 def test_interrupt_when_idle_is_harmless(kernel):
     km, kc = kernel
     km.interrupt_kernel()
-    time.sleep(0.5)
+    # Control requests are bracketed by busy/idle on iopub: the idle says the interrupt was handled.
+    wait_for_iopub(kc, lambda m: m["msg_type"] == "status" and m["content"]["execution_state"] == "idle"
+                   and m["parent_header"].get("msg_type") == "interrupt_request")
     reply, outputs = run_cell(kc, "print('fine')")
     assert reply["status"] == "ok" and stdout_of(outputs) == "fine\n"
 
@@ -147,7 +168,13 @@ def test_badly_signed_messages_are_never_executed(kernel, tmp_path):
                                                    "user_expressions": {}, "allow_stdin": False}))
         sock.send_multipart([b"<IDS|MSG>", b"garbage", b"{not json", b"{}", b"{}", b"{}"])
         sock.send_multipart([b"only-one-frame"])
-        time.sleep(2)
+        # A signed request after them on the same socket: its reply means the kernel has read
+        # (and dropped, or queued before the cells below) every message sent before it.
+        probe = kc.session.msg("kernel_info_request")
+        kc.session.send(sock, probe)
+        assert sock.poll(30_000), "no reply to a signed kernel_info_request"
+        _, frames = kc.session.feed_identities(sock.recv_multipart())
+        assert kc.session.deserialize(frames)["parent_header"]["msg_id"] == probe["header"]["msg_id"]
     finally:
         sock.close(linger=0)
     reply, outputs = run_cell(kc, "print('still answering')")
@@ -160,7 +187,7 @@ def test_badly_signed_messages_are_never_executed(kernel, tmp_path):
 def test_kernel_info_on_control_while_a_cell_runs(kernel):
     km, kc = kernel
     msg_id = kc.execute("import time\ntime.sleep(8)")
-    time.sleep(1)
+    request_messages(kc, msg_id, timeout=60, until=lambda m: m["msg_type"] == "execute_input")
     control = kc.control_channel
     control.send(kc.session.msg("kernel_info_request"))
     reply = control.get_msg(timeout=30)

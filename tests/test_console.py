@@ -1,7 +1,6 @@
 """jupyter console (its real prompt_toolkit interface) driven through a pseudo-terminal."""
 import os
 import re
-import time
 
 import pexpect
 
@@ -25,8 +24,9 @@ def test_console_runs_a_multiline_cell(tmp_path):
         child.send("for i in range(4):\r")
         child.expect(r"\.\.\.: ")
         child.send("total += i * 10\r")
-        child.expect(r"\.\.\.: ")
-        time.sleep(0.5)
+        # The finished line, then the next continuation prompt drawn to its end (the cursor shown
+        # again): only then is the blank line an answer to that prompt.
+        child.expect(r"10(\x1b\[[0-9;]*m)*\s*\n[^\n]*\.\.\.: [^\n]*?\x1b\[\?25h")
         child.send("\r")
         child.expect(PROMPT)
         child.send("print('total is', total, spark.range(3).count())\r")

@@ -9,7 +9,7 @@ import urllib.parse
 
 import pytest
 
-from conftest import LocalLivy, collect_outputs, warmed_kernel
+from conftest import LocalLivy, collect_outputs, request_messages, warmed_kernel
 
 
 class CuttableProxy:
@@ -89,19 +89,21 @@ def proxied():
     env = {**livy.env(), "LIVY_URL": proxy.url, "LIVY_KERNEL_PROGRESS": "off"}
     try:
         for km_kc in warmed_kernel("x = 41", env=env):
-            yield proxy, km_kc
+            yield proxy, livy, km_kc
     finally:
         livy.stop()
 
 
 def test_a_running_cell_rides_out_a_livy_outage(proxied):
-    proxy, (_, kc) = proxied
+    proxy, livy, (_, kc) = proxied
     msg_id = kc.execute("import time\ntime.sleep(8)\nprint('survived', x + 1)")
-    time.sleep(1.5)
+    wait_running(livy, "survived")
     proxy.cut()
-    time.sleep(5)
+    # Livy stays away until the kernel has noticed, then comes back while the statement still runs.
+    noticed = request_messages(kc, msg_id, timeout=60, until=lambda m: m["msg_type"] == "stream"
+                               and "Livy is not answering" in m["content"]["text"])
     proxy.restore()
-    outputs = collect_outputs(kc, msg_id, timeout=120)
+    outputs = [(m["msg_type"], m["content"]) for m in noticed] + collect_outputs(kc, msg_id, timeout=120)
     reply = kc.get_shell_msg(timeout=30)
     while reply["parent_header"].get("msg_id") != msg_id:
         reply = kc.get_shell_msg(timeout=30)
@@ -115,3 +117,16 @@ def test_a_running_cell_rides_out_a_livy_outage(proxied):
     msg_id = kc.execute("print(x)")
     outputs = collect_outputs(kc, msg_id, timeout=60)
     assert "41" in "".join(c.get("text", "") for t, c in outputs if t == "stream"), outputs
+
+
+def wait_running(livy, code_part, timeout=120):
+    """Waits, asking the endpoint directly (not through the proxy), until a statement whose code
+    holds `code_part` runs."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        for session in livy.get("/sessions").json()["sessions"]:
+            statements = livy.get("/sessions/%s/statements" % session["id"]).json()["statements"]
+            if any(code_part in st["code"] and st["state"] == "running" for st in statements):
+                return
+        time.sleep(0.05)
+    raise AssertionError("no running statement with %r" % code_part)

@@ -5,121 +5,22 @@ PySpark in local mode. Spark sessions are slow to start, so the module shares on
 the tests about lifetime (idle timeout, heartbeat, SIGKILL) start their own.
 """
 import base64
-import json
-import os
 import shutil
 import signal
 import subprocess
-import sys
-import threading
 import time
-from pathlib import Path
 
 import psutil
 import pytest
 import requests
 
-ROOT = Path(__file__).resolve().parents[1]
-JAR = Path(os.environ.get("LIVY_KERNEL_JAR", ROOT / "target" / "livy-kernel.jar"))
-PYTHON = os.environ.get("LIVY_KERNEL_PYTHON", sys.executable)
-HEADERS = {"X-Requested-By": "admin"}
+from livy_helpers import LocalLivy
 
 
 @pytest.fixture(scope="session", autouse=True)
 def kernelspec():
     """These tests need no kernelspec: override the shared autouse fixture with a no-op."""
     return None
-
-
-class Endpoint:
-    """A standalone server process, its printed credentials and a requests session using them."""
-
-    def __init__(self, *args, env=None):
-        self.proc = subprocess.Popen(
-            ["java", "-jar", str(JAR), "local-livy", "--port", "0", *args],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-            env={**os.environ, "LIVY_KERNEL_PYTHON": PYTHON, **(env or {})})
-        self.stderr = []
-        threading.Thread(target=self._drain, daemon=True).start()
-        line = self.proc.stdout.readline()
-        if not line.startswith("{"):
-            self.proc.kill()
-            raise RuntimeError("local-livy printed no JSON line: %r %s" % (line, "".join(self.stderr[-20:])))
-        self.info = json.loads(line)
-        threading.Thread(target=self.proc.stdout.read, daemon=True).start()
-        self.url = self.info["url"]
-        self.http = requests.Session()
-        self.http.auth = (self.info["username"], self.info["password"]) if self.info["password"] else None
-        self.http.headers.update(HEADERS)
-
-    def _drain(self):
-        for line in self.proc.stderr:
-            self.stderr.append(line)
-
-    def get(self, path, **kw):
-        return self.http.get(self.url + path, timeout=30, **kw)
-
-    def post(self, path, body=None, **kw):
-        return self.http.post(self.url + path, json=body, timeout=30, **kw)
-
-    def delete(self, path, **kw):
-        return self.http.delete(self.url + path, timeout=60, **kw)
-
-    def create(self, **body):
-        r = self.post("/sessions", dict({"kind": "pyspark"}, **body))
-        assert r.status_code == 201, r.text
-        return r.json()
-
-    def wait_state(self, sid, states, timeout=120):
-        deadline = time.time() + timeout
-        while time.time() < deadline:
-            r = self.get("/sessions/%s/state" % sid)
-            if r.status_code == 200 and r.json()["state"] in states:
-                return r.json()["state"]
-            time.sleep(0.1)
-        raise AssertionError("session %s never reached %s (log: %s)"
-                             % (sid, states, self.get("/sessions/%s/log?size=-1" % sid).text[-3000:]))
-
-    def wait_gone(self, sid, timeout):
-        deadline = time.time() + timeout
-        while time.time() < deadline:
-            r = self.http.get(self.url + "/sessions", timeout=30)
-            if all(s["id"] != sid for s in r.json()["sessions"]):
-                return time.time()
-            time.sleep(0.25)
-        raise AssertionError("session %s still listed after %s s" % (sid, timeout))
-
-    def submit(self, sid, code, kind=None):
-        body = {"code": code}
-        if kind:
-            body["kind"] = kind
-        r = self.post("/sessions/%s/statements" % sid, body)
-        assert r.status_code == 201, r.text
-        return r.json()
-
-    def wait_statement(self, sid, stid, timeout=120, states=("available", "cancelled")):
-        deadline = time.time() + timeout
-        while time.time() < deadline:
-            st = self.get("/sessions/%s/statements/%s" % (sid, stid)).json()
-            if st["state"] in states:
-                return st
-            time.sleep(0.02)
-        raise AssertionError("statement %s/%s not done: %s" % (sid, stid, st))
-
-    def run(self, sid, code, kind=None, timeout=120):
-        st = self.submit(sid, code, kind)
-        return self.wait_statement(sid, st["id"], timeout)
-
-    def tree(self):
-        return psutil.Process(self.proc.pid).children(recursive=True)
-
-    def stop(self):
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(30)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
 
 
 def text_of(st):
@@ -129,7 +30,7 @@ def text_of(st):
 
 @pytest.fixture(scope="module")
 def livy():
-    ep = Endpoint("--heartbeat-interval", "1s")
+    ep = LocalLivy("--heartbeat-interval", "1s")
     yield ep
     ep.stop()
 
@@ -154,7 +55,7 @@ def test_requests_without_credentials_get_401(livy):
 
 
 def test_no_auth_mode_and_version():
-    ep = Endpoint("--no-auth")
+    ep = LocalLivy("--no-auth")
     try:
         assert ep.info["password"] is None
         r = requests.get(ep.url + "/version", timeout=10)
@@ -292,7 +193,8 @@ def test_errors(livy, session):
 
 def test_cancel_spark_job_and_plain_python(livy, session):
     st = livy.submit(session, "import time\nsc.parallelize(range(400), 40).map(lambda x: (time.sleep(0.1), x)[1]).count()")
-    time.sleep(2)
+    # Cancel only once the Spark job has tasks done: then it is surely running.
+    livy.wait_statement(session, st["id"], timeout=60, until=lambda s: s["state"] == "running" and s["progress"] > 0)
     r = livy.post("/sessions/%s/statements/%s/cancel" % (session, st["id"]))
     assert r.status_code == 200 and r.json() == {"msg": "canceled"}
     st = livy.wait_statement(session, st["id"], timeout=30)
@@ -301,8 +203,7 @@ def test_cancel_spark_job_and_plain_python(livy, session):
 
     livy.run(session, "marker = 'kept'")
     st = livy.submit(session, "import time\ntime.sleep(60)\nmarker = 'overwritten'")
-    time.sleep(1)
-    assert livy.get("/sessions/%s/state" % session).json()["state"] == "busy"
+    assert livy.wait_state(session, {"busy"}, timeout=10) == "busy"
     livy.post("/sessions/%s/statements/%s/cancel" % (session, st["id"]))
     st = livy.wait_statement(session, st["id"], timeout=10)
     assert st["state"] == "cancelled"
@@ -391,7 +292,7 @@ def python_without_pyspark():
 
 def test_python_without_pyspark_reports_install_hint():
     python = python_without_pyspark()
-    ep = Endpoint("--python", python)
+    ep = LocalLivy("--python", python)
     try:
         s = ep.create()
         assert ep.wait_state(s["id"], {"error", "dead"}, timeout=30) in ("error", "dead")
@@ -402,7 +303,7 @@ def test_python_without_pyspark_reports_install_hint():
 
 
 def test_idle_timeout_reaps_session_and_sigterm_cleans_up():
-    ep = Endpoint("--session-timeout", "6s")
+    ep = LocalLivy("--session-timeout", "6s")
     try:
         s = ep.create()
         ep.wait_state(s["id"], {"idle"})
@@ -425,7 +326,7 @@ def test_idle_timeout_reaps_session_and_sigterm_cleans_up():
 
 
 def test_no_orphans_after_sigkill():
-    ep = Endpoint()
+    ep = LocalLivy()
     try:
         s = ep.create()
         ep.wait_state(s["id"], {"idle"})

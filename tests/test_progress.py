@@ -6,17 +6,15 @@ from datetime import datetime
 
 import pytest
 
-from conftest import run_cell, stdout_of, warmed_kernel
-from progress_helpers import MULTI_JOB, run_full
+from conftest import run_cell, stdout_of
+from progress_helpers import MULTI_JOB, progress_kernel, run_full
 
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 CONTROLS = "@jupyter-widgets/controls"
 BASE = "@jupyter-widgets/base"
 
 
-@pytest.fixture(scope="module")
-def kernel():
-    yield from warmed_kernel("warm = sc.parallelize(range(4), 2).count()")
+kernel = progress_kernel()
 
 
 @pytest.fixture(scope="module")

@@ -5,19 +5,13 @@ import sys
 import pytest
 
 from conftest import ROOT
-from lab_helpers import browser, jupyter_lab, write_notebook  # noqa: F401 (browser is a fixture)
+from lab_helpers import browser, jupyter_lab, open_notebook, write_notebook  # noqa: F401 (browser is a fixture)
+from progress_helpers import WARM, multi_job
 
 OUTPUT = ROOT / "tests" / "output"
 
-WARM = "warm = sc.parallelize(range(4), 2).count()"
-MULTI_STAGE = """import time
-def slow(i):
-    time.sleep(0.05)
-    return i
-rdd = sc.parallelize(range(120), 4).map(slow)
-print(rdd.count())
-print(sorted(rdd.map(lambda x: (x % 3, 1)).reduceByKey(lambda a, b: a + b).collect()))
-"""
+# Slower tasks than the jupyter_client tests' MULTI_JOB, so the browser sees the live widget.
+MULTI_STAGE = multi_job(0.05)
 
 
 @pytest.fixture(scope="module")
@@ -42,10 +36,8 @@ def test_widget_bars_and_stage_table_reach_100_percent(browser, lab):
 
 
 def check_notebook(page, base, token):
-    page.goto(f"{base}/lab/tree/progress.ipynb?token={token}")
-    page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
-    # Wait until the kernel is connected (the status shows "Idle"), then run both cells.
-    page.wait_for_function("() => document.body.innerText.includes('Idle')", timeout=120_000)
+    open_notebook(page, base, token, "progress.ipynb")
+    # Run both cells.
     page.locator(".jp-Cell").first.click()
     page.keyboard.press("Shift+Enter")
     page.keyboard.press("Shift+Enter")

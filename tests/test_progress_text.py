@@ -4,13 +4,11 @@ import re
 
 import pytest
 
-from conftest import run_cell, warmed_kernel
-from progress_helpers import MULTI_JOB, run_full
+from conftest import run_cell
+from progress_helpers import MULTI_JOB, progress_kernel, run_full
 
 
-@pytest.fixture(scope="module")
-def kernel():
-    yield from warmed_kernel("warm = sc.parallelize(range(4), 2).count()", env={"LIVY_KERNEL_PROGRESS": "text"})
+kernel = progress_kernel(env={"LIVY_KERNEL_PROGRESS": "text"})
 
 
 def test_text_line_updates_in_place_and_ends_as_one_summary(kernel):

@@ -7,13 +7,10 @@ import uuid
 
 import pytest
 
-from conftest import warmed_kernel
-from progress_helpers import MULTI_JOB
+from progress_helpers import MULTI_JOB, progress_kernel
 
 
-@pytest.fixture(scope="module")
-def kernel():
-    yield from warmed_kernel("warm = sc.parallelize(range(4), 2).count()")
+kernel = progress_kernel()
 
 
 @pytest.fixture(scope="module")

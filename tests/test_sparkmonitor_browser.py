@@ -10,12 +10,11 @@ import subprocess
 import pytest
 
 from conftest import ROOT
-from lab_helpers import browser, jupyter_lab, write_notebook  # noqa: F401 (browser is a fixture)
-from progress_helpers import MULTI_JOB
+from lab_helpers import browser, jupyter_lab, open_notebook, write_notebook  # noqa: F401 (browser is a fixture)
+from progress_helpers import MULTI_JOB, WARM
 
 OUTPUT = ROOT / "tests" / "output"
 VENV = ROOT / ".venv-sparkmonitor"
-WARM = "warm = sc.parallelize(range(4), 2).count()"
 
 
 @pytest.fixture(scope="module")
@@ -80,9 +79,7 @@ def record_frame(frames, payload):
 
 
 def check_notebook(page, base, token):
-    page.goto(f"{base}/lab/tree/monitor.ipynb?token={token}")
-    page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
-    page.wait_for_function("() => document.body.innerText.includes('Idle')", timeout=120_000)
+    open_notebook(page, base, token, "monitor.ipynb")
     # Run the warm-up cell alone first: the kernel's first cell starts the Spark session.
     page.locator(".jp-Cell").first.click()
     page.keyboard.press("Shift+Enter")

@@ -42,10 +42,12 @@ final class LivyEndpoint implements Supplier<LivyClient>, AutoCloseable {
             }
             localServer = LocalLivyServer.start(options.build());
             LOG.info("embedded Livy endpoint listening on {}", localServer.url());
-            effective = config.withEndpoint(localServer.url(), "Basic_Access", localServer.username(), localServer.password());
+            effective = config.toBuilder().livyUrl(localServer.url()).auth("Basic_Access")
+                    .username(localServer.username()).password(localServer.password()).build();
         }
         client = new LivyClient(new LivyClient.Settings(effective.livyUrl(), effective.username(), effective.password(),
-                effective.customHeaders(), effective.connectTimeout(), effective.readTimeout(), null));
+                effective.customHeaders(), effective.connectTimeout(), effective.readTimeout(), null,
+                effective.ignoreSslErrors()));
         return client;
     }
 

@@ -80,23 +80,39 @@ public final class ConfigLoader {
         Map<String, String> headers = new LinkedHashMap<>();
         merged.path("custom_headers").fields().forEachRemaining(e -> headers.put(e.getKey(), e.getValue().asText()));
 
-        int heartbeat = intValue(merged, "livy_server_heartbeat_timeout_seconds", 60, problems);
-        int startup = intValue(merged, "livy_session_startup_timeout_seconds", 180, problems);
+        // The builder holds the defaults; a key present in a file or the environment overrides one.
+        KernelConfig defaults = KernelConfig.builder().build();
+        int heartbeat = intValue(merged, "livy_server_heartbeat_timeout_seconds", defaults.heartbeatTimeoutSeconds(), problems);
+        int startup = intValue(merged, "livy_session_startup_timeout_seconds",
+                (int) defaults.sessionStartupTimeout().toSeconds(), problems);
         if (env.containsKey("LIVY_SESSION_STARTUP_TIMEOUT")) {
             startup = parseInt(env.get("LIVY_SESSION_STARTUP_TIMEOUT"), startup, problems, "LIVY_SESSION_STARTUP_TIMEOUT");
         }
-        int connect = intValue(merged, "http_connect_timeout_seconds", 10, problems);
-        int read = intValue(merged, "http_read_timeout_seconds", 60, problems);
-        boolean ignoreSsl = merged.path("ignore_ssl_errors").asBoolean(false);
+        int connect = intValue(merged, "http_connect_timeout_seconds", (int) defaults.connectTimeout().toSeconds(), problems);
+        int read = intValue(merged, "http_read_timeout_seconds", (int) defaults.readTimeout().toSeconds(), problems);
+        boolean ignoreSsl = merged.path("ignore_ssl_errors").asBoolean(defaults.ignoreSslErrors());
 
         String python = firstNonBlank(env.get("LIVY_KERNEL_PYTHON"), text(merged, "local_python"),
                 env.get("PYSPARK_PYTHON"), env.get("LIVY_KERNEL_DEFAULT_PYTHON"));
 
         String progress = firstNonBlank(env.get("LIVY_KERNEL_PROGRESS"), text(merged, "progress_mode"));
 
-        return new KernelConfig(url, auth, emptyToNull(username), emptyToNull(password), sessionConfigs, headers,
-                heartbeat, Duration.ofSeconds(startup), Duration.ofSeconds(connect), Duration.ofSeconds(read),
-                ignoreSsl, python, problems, progress);
+        return defaults.toBuilder()
+                .livyUrl(url)
+                .auth(auth)
+                .username(emptyToNull(username))
+                .password(emptyToNull(password))
+                .sessionConfigs(sessionConfigs)
+                .customHeaders(headers)
+                .heartbeatTimeoutSeconds(heartbeat)
+                .sessionStartupTimeout(Duration.ofSeconds(startup))
+                .connectTimeout(Duration.ofSeconds(connect))
+                .readTimeout(Duration.ofSeconds(read))
+                .ignoreSslErrors(ignoreSsl)
+                .localPython(python)
+                .configProblems(problems)
+                .progressMode(progress)
+                .build();
     }
 
     private java.util.Optional<Path> sparkmagicFile() {

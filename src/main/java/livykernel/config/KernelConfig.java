@@ -7,10 +7,12 @@ import java.util.Map;
 /**
  * The kernel's effective configuration, built once at start by {@link ConfigLoader}
  * from defaults, sparkmagic's config.json, the kernel's own file and the environment.
+ * Made through {@link #builder()} or {@link #toBuilder()}, never positionally.
  *
  * @param livyUrl           Livy endpoint, or null for the embedded local endpoint
  * @param auth              "None" or "Basic_Access"
  * @param sessionConfigs    body of POST /sessions (defaults merged underneath), without kind
+ * @param ignoreSslErrors   for an https Livy: trust any certificate and skip hostname checks
  * @param configProblems    readable descriptions of config files that could not be used
  * @param progressMode      "on", "off", "text" or "widget" as configured (parsed by the progress display), or null
  */
@@ -30,19 +32,20 @@ public record KernelConfig(
         List<String> configProblems,
         String progressMode) {
 
-    /** Without a progress mode (the kernel's default applies). */
-    public KernelConfig(String livyUrl, String auth, String username, String password, Map<String, Object> sessionConfigs,
-                        Map<String, String> customHeaders, int heartbeatTimeoutSeconds, Duration sessionStartupTimeout,
-                        Duration connectTimeout, Duration readTimeout, boolean ignoreSslErrors, String localPython,
-                        List<String> configProblems) {
-        this(livyUrl, auth, username, password, sessionConfigs, customHeaders, heartbeatTimeoutSeconds,
-                sessionStartupTimeout, connectTimeout, readTimeout, ignoreSslErrors, localPython, configProblems, null);
-    }
-
     public KernelConfig {
         sessionConfigs = Map.copyOf(sessionConfigs);
         customHeaders = Map.copyOf(customHeaders);
         configProblems = List.copyOf(configProblems);
+    }
+
+    /** A builder holding the built-in defaults, the lowest layer of the loader's precedence. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder starting from this configuration. */
+    public Builder toBuilder() {
+        return new Builder(this);
     }
 
     /** True when the kernel should start and use its embedded Livy-compatible endpoint. */
@@ -50,17 +53,126 @@ public record KernelConfig(
         return livyUrl == null;
     }
 
-    /** Builds a copy with a different endpoint and credentials (used for the embedded endpoint). */
-    public KernelConfig withEndpoint(String url, String auth, String username, String password) {
-        return new KernelConfig(url, auth, username, password, sessionConfigs, customHeaders,
-                heartbeatTimeoutSeconds, sessionStartupTimeout, connectTimeout, readTimeout,
-                ignoreSslErrors, localPython, configProblems, progressMode);
+    /**
+     * True when {@code ignore_ssl_errors} actually switches certificate checks off, so that
+     * {@code %%info} can warn: it does nothing for http or the embedded endpoint.
+     */
+    public boolean certificateChecksOff() {
+        return ignoreSslErrors && livyUrl != null && livyUrl.regionMatches(true, 0, "https:", 0, 6);
     }
 
-    /** Builds a copy with other session configs (for %%configure). */
-    public KernelConfig withSessionConfigs(Map<String, Object> configs) {
-        return new KernelConfig(livyUrl, auth, username, password, configs, customHeaders,
-                heartbeatTimeoutSeconds, sessionStartupTimeout, connectTimeout, readTimeout,
-                ignoreSslErrors, localPython, configProblems, progressMode);
+    /** Collects the settings of a {@link KernelConfig}; unset ones keep the built-in defaults. */
+    public static final class Builder {
+        private String livyUrl;
+        private String auth = "None";
+        private String username;
+        private String password;
+        private Map<String, Object> sessionConfigs = Map.of();
+        private Map<String, String> customHeaders = Map.of();
+        private int heartbeatTimeoutSeconds = 60;
+        private Duration sessionStartupTimeout = Duration.ofSeconds(180);
+        private Duration connectTimeout = Duration.ofSeconds(10);
+        private Duration readTimeout = Duration.ofSeconds(60);
+        private boolean ignoreSslErrors;
+        private String localPython;
+        private List<String> configProblems = List.of();
+        private String progressMode;
+
+        private Builder() {
+        }
+
+        private Builder(KernelConfig c) {
+            livyUrl = c.livyUrl;
+            auth = c.auth;
+            username = c.username;
+            password = c.password;
+            sessionConfigs = c.sessionConfigs;
+            customHeaders = c.customHeaders;
+            heartbeatTimeoutSeconds = c.heartbeatTimeoutSeconds;
+            sessionStartupTimeout = c.sessionStartupTimeout;
+            connectTimeout = c.connectTimeout;
+            readTimeout = c.readTimeout;
+            ignoreSslErrors = c.ignoreSslErrors;
+            localPython = c.localPython;
+            configProblems = c.configProblems;
+            progressMode = c.progressMode;
+        }
+
+        /** Null selects the embedded local endpoint. */
+        public Builder livyUrl(String v) {
+            livyUrl = v;
+            return this;
+        }
+
+        public Builder auth(String v) {
+            auth = v;
+            return this;
+        }
+
+        public Builder username(String v) {
+            username = v;
+            return this;
+        }
+
+        public Builder password(String v) {
+            password = v;
+            return this;
+        }
+
+        public Builder sessionConfigs(Map<String, Object> v) {
+            sessionConfigs = v;
+            return this;
+        }
+
+        public Builder customHeaders(Map<String, String> v) {
+            customHeaders = v;
+            return this;
+        }
+
+        public Builder heartbeatTimeoutSeconds(int v) {
+            heartbeatTimeoutSeconds = v;
+            return this;
+        }
+
+        public Builder sessionStartupTimeout(Duration v) {
+            sessionStartupTimeout = v;
+            return this;
+        }
+
+        public Builder connectTimeout(Duration v) {
+            connectTimeout = v;
+            return this;
+        }
+
+        public Builder readTimeout(Duration v) {
+            readTimeout = v;
+            return this;
+        }
+
+        public Builder ignoreSslErrors(boolean v) {
+            ignoreSslErrors = v;
+            return this;
+        }
+
+        public Builder localPython(String v) {
+            localPython = v;
+            return this;
+        }
+
+        public Builder configProblems(List<String> v) {
+            configProblems = v;
+            return this;
+        }
+
+        public Builder progressMode(String v) {
+            progressMode = v;
+            return this;
+        }
+
+        public KernelConfig build() {
+            return new KernelConfig(livyUrl, auth, username, password, sessionConfigs, customHeaders,
+                    heartbeatTimeoutSeconds, sessionStartupTimeout, connectTimeout, readTimeout,
+                    ignoreSslErrors, localPython, configProblems, progressMode);
+        }
     }
 }

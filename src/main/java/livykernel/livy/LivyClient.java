@@ -12,6 +12,8 @@ import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
 import okhttp3.ResponseBody;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -30,18 +32,32 @@ import java.util.function.Function;
  */
 public final class LivyClient {
 
+    private static final Logger LOG = LoggerFactory.getLogger(LivyClient.class);
     private static final MediaType JSON_TYPE = MediaType.get("application/json; charset=utf-8");
 
     private final HttpUrl base;
     private final OkHttpClient http;
     private final ObjectMapper json = new ObjectMapper();
+    private final boolean trustsAnyCertificate;
 
-    /** Connection settings for one Livy endpoint. */
+    /**
+     * Connection settings for one Livy endpoint.
+     *
+     * @param ignoreSslErrors for an https URL: accept any certificate and host name (sparkmagic's
+     *                        {@code ignore_ssl_errors}); no effect on http
+     */
     public record Settings(String url, String username, String password, Map<String, String> headers,
-                           Duration connectTimeout, Duration readTimeout, List<Long> retryBackoffMillis) {
+                           Duration connectTimeout, Duration readTimeout, List<Long> retryBackoffMillis,
+                           boolean ignoreSslErrors) {
         public Settings {
             headers = headers == null ? Map.of() : Map.copyOf(headers);
             retryBackoffMillis = retryBackoffMillis == null ? List.of(200L, 500L, 1000L, 2000L) : List.copyOf(retryBackoffMillis);
+        }
+
+        /** With certificate checks on. */
+        public Settings(String url, String username, String password, Map<String, String> headers,
+                        Duration connectTimeout, Duration readTimeout, List<Long> retryBackoffMillis) {
+            this(url, username, password, headers, connectTimeout, readTimeout, retryBackoffMillis, false);
         }
     }
 
@@ -59,7 +75,7 @@ public final class LivyClient {
             headers.put("Authorization", Credentials.basic(settings.username(), settings.password()));
         }
         Map<String, String> fixed = Map.copyOf(headers);
-        this.http = new OkHttpClient.Builder()
+        OkHttpClient.Builder builder = new OkHttpClient.Builder()
                 .connectionSpecs(connectionSpecsFor(parsed))
                 // so that a redirect to https comes back to us, to be explained, rather than
                 // failing inside a client that has no TLS
@@ -73,8 +89,15 @@ public final class LivyClient {
                     fixed.forEach(b::header);
                     return chain.proceed(b.build());
                 })
-                .addInterceptor(new RetryInterceptor(settings.retryBackoffMillis()))
-                .build();
+                .addInterceptor(new RetryInterceptor(settings.retryBackoffMillis()));
+        this.trustsAnyCertificate = settings.ignoreSslErrors() && parsed.isHttps();
+        if (trustsAnyCertificate) {
+            // Only the scheme, host and port: the URL may carry credentials.
+            LOG.warn("ignore_ssl_errors is set: certificate checks are off for Livy at {}://{}:{}",
+                    parsed.scheme(), parsed.host(), parsed.port());
+            Certificates.trustEverything(builder);
+        }
+        this.http = builder.build();
     }
 
     /**
@@ -86,9 +109,10 @@ public final class LivyClient {
         return url.isHttps() ? List.of(ConnectionSpec.MODERN_TLS, ConnectionSpec.CLEARTEXT) : List.of(ConnectionSpec.CLEARTEXT);
     }
 
-    private LivyClient(HttpUrl base, OkHttpClient http) {
+    private LivyClient(HttpUrl base, OkHttpClient http, boolean trustsAnyCertificate) {
         this.base = base;
         this.http = http;
+        this.trustsAnyCertificate = trustsAnyCertificate;
     }
 
     /**
@@ -96,7 +120,12 @@ public final class LivyClient {
      * requests that must answer quickly, such as completion while the user types.
      */
     public LivyClient withCallTimeout(Duration timeout) {
-        return new LivyClient(base, http.newBuilder().callTimeout(timeout).build());
+        return new LivyClient(base, http.newBuilder().callTimeout(timeout).build(), trustsAnyCertificate);
+    }
+
+    /** True when this client accepts any certificate from Livy ({@code ignore_ssl_errors} on an https URL). */
+    public boolean trustsAnyCertificate() {
+        return trustsAnyCertificate;
     }
 
     public String url() {
@@ -267,6 +296,11 @@ public final class LivyClient {
             throw new LivyException("Cannot reach Livy at " + url() + " (" + e.getMessage()
                     + "). Check that Livy is running and LIVY_URL is right.", e);
         } catch (IOException e) {
+            if (base.isHttps() && Certificates.isCertificateFailure(e)) {
+                throw new LivyException("Livy at " + url() + " presented a certificate this JVM does not trust ("
+                        + e.getMessage() + "). Add its CA to the JVM's trust store, or set ignore_ssl_errors to true"
+                        + " in the config to skip certificate checks.", e);
+            }
             throw new LivyException("The connection to Livy at " + url() + " failed during " + what + ": " + e.getMessage(), e);
         }
     }

@@ -108,4 +108,32 @@ class ConfigLoaderTest {
         assertEquals(Map.of("x", "1", "y", "3"), merged.get("conf"));
         assertEquals("a", merged.get("name"));
     }
+
+    @Test
+    void builderDefaultsAreWhatTheLoaderGivesWithNothingConfigured() {
+        assertEquals(KernelConfig.builder().build(), load(Map.of()));
+    }
+
+    @Test
+    void toBuilderChangesOnlyWhatItIsTold() {
+        KernelConfig base = KernelConfig.builder().livyUrl("https://livy:8998").readTimeout(java.time.Duration.ofSeconds(7)).build();
+        KernelConfig other = base.toBuilder().username("u").build();
+        assertEquals("u", other.username());
+        assertEquals(base.readTimeout(), other.readTimeout());
+        assertEquals(base.livyUrl(), other.livyUrl());
+        assertNull(base.username());
+    }
+
+    @Test
+    void ignoreSslErrorsTurnsCertificateChecksOffOnlyForHttps() throws IOException {
+        sparkmagic("""
+                {"kernel_python_credentials": {"url": "https://livy:8998"}, "ignore_ssl_errors": true}
+                """);
+        KernelConfig c = load(Map.of());
+        assertTrue(c.ignoreSslErrors());
+        assertTrue(c.certificateChecksOff());
+        assertFalse(load(Map.of("LIVY_URL", "http://livy:8998")).certificateChecksOff());
+        assertFalse(load(Map.of("LIVY_URL", "local")).certificateChecksOff());
+        assertFalse(KernelConfig.builder().livyUrl("https://livy:8998").build().certificateChecksOff());
+    }
 }

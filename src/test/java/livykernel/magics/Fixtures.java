@@ -24,9 +24,18 @@ public final class Fixtures {
     }
 
     static KernelConfig config(Map<String, Object> sessionConfigs) {
-        return new KernelConfig("http://livy.example:8998", "Basic_Access", "alice", "hunter2-secret", sessionConfigs,
-                Map.of("X-Api-Token", "tok-123"), 60, Duration.ofSeconds(60), Duration.ofSeconds(5),
-                Duration.ofSeconds(5), false, null, List.of());
+        return KernelConfig.builder()
+                .livyUrl("http://livy.example:8998")
+                .auth("Basic_Access")
+                .username("alice")
+                .password("hunter2-secret")
+                .sessionConfigs(sessionConfigs)
+                .customHeaders(Map.of("X-Api-Token", "tok-123"))
+                .heartbeatTimeoutSeconds(60)
+                .sessionStartupTimeout(Duration.ofSeconds(60))
+                .connectTimeout(Duration.ofSeconds(5))
+                .readTimeout(Duration.ofSeconds(5))
+                .build();
     }
 
     public static SessionManager sessions(Map<String, Object> sessionConfigs) {
