@@ -1,7 +1,6 @@
 package livykernel;
 
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -42,15 +41,8 @@ class ArchitectureTest {
         assertEquals(List.of("livykernel.livy.LivyClient"), List.copyOf(rules.get("magics").forbiddenClasses()));
     }
 
-    /*
-     * THE BOUNDARY CHECK ON TODAY'S CODE. It is switched off by default only while the
-     * restructuring (packages execution, completion, logs) is under way, because today's code
-     * does not match the target table yet. Run it with: mvn test -Darchitecture.strict=true
-     * Remove the @EnabledIfSystemProperty line once the restructuring has landed.
-     */
+    /** The boundary check on the real code: every import of src/main against the document's tables. */
     @Test
-    @EnabledIfSystemProperty(named = "architecture.strict", matches = "true",
-            disabledReason = "TEMPORARY: today's code predates the target table; mvn test -Darchitecture.strict=true runs it")
     void everyImportInSrcMainFollowsTheTable() throws IOException {
         Map<String, Rule> rules = Rules.parse(Files.readString(DOC));
         List<String> problems = new ArrayList<>(Checker.packagesWithoutRow(rules, packagesOnDisk()).stream()

@@ -123,6 +123,10 @@ final class InfoMagic implements Magic {
         if (!c.customHeaders().isEmpty()) {
             e.put("custom_headers", SecretMasker.mask(c.customHeaders()));
         }
+        if (c.certificateChecksOff()) {
+            e.put("ignore_ssl_errors", "true: the certificate and host name of this Livy are NOT checked; anyone on "
+                    + "the network path can read and change what the kernel sends. Set a CA bundle instead where you can.");
+        }
         e.put("session_startup_timeout_seconds", c.sessionStartupTimeout().toSeconds());
         e.put("livy_server_heartbeat_timeout_seconds", c.heartbeatTimeoutSeconds());
         html.append("<h4>Endpoint</h4>\n<table class=\"livy-info-endpoint\">\n");

@@ -1,5 +1,6 @@
 package livykernel.magics;
 
+import livykernel.config.KernelConfig;
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;
@@ -50,5 +51,18 @@ class SecretMaskerTest {
             assertFalse(s.contains("url-pw-9"), s);
             assertTrue(s.contains("spark.hadoop.fs.s3a.secret.key"), s);
         }
+    }
+
+    @Test
+    void infoWarnsWhenCertificateChecksAreOff() {
+        livykernel.session.SessionManager sessions = Fixtures.sessions(Map.of());
+        KernelConfig checked = Fixtures.config(Map.of()).toBuilder().livyUrl("https://livy.example:8998").build();
+        KernelConfig unchecked = checked.toBuilder().ignoreSslErrors(true).build();
+        String plain = new InfoMagic(new MagicContext(sessions, null, null, checked, () -> "https://livy.example:8998", null))
+                .bundle().get("text/plain").toString();
+        String warned = new InfoMagic(new MagicContext(sessions, null, null, unchecked, () -> "https://livy.example:8998", null))
+                .bundle().get("text/plain").toString();
+        assertFalse(plain.contains("ignore_ssl_errors"), plain);
+        assertTrue(warned.contains("ignore_ssl_errors: true: the certificate and host name of this Livy are NOT checked"), warned);
     }
 }
