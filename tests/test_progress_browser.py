@@ -57,5 +57,7 @@ def check_notebook(page, base, token):
     widths = snapshot.locator(".livy-progress-bar > div").evaluate_all("els => els.map(e => e.style.width)")
     assert widths == ["100%", "100%", "100%"], widths
     assert "COMPLETE" in snapshot.inner_text()
+    # The snapshot comes before the cell's printed output: wait for the cell to finish ([2]).
+    cell.locator(".jp-InputArea-prompt:has-text('[2]')").wait_for(timeout=60_000)
     assert "[(0, 40), (1, 40), (2, 40)]" in cell.inner_text()
     page.screenshot(path=str(OUTPUT / "progress-widget-final.png"), full_page=True)
