@@ -22,6 +22,11 @@ public final class Bundles {
         return b;
     }
 
+    /** A line of text above a preformatted block (JSON, a listing). */
+    public static Map<String, Object> titled(String title, String preformatted) {
+        return of("<p>" + esc(title) + "</p>\n<pre>" + esc(preformatted) + "</pre>", title + "\n" + preformatted);
+    }
+
     public static String esc(String s) {
         return TableRenderer.escape(s == null ? "" : s);
     }

@@ -97,16 +97,14 @@ final class ExecuteHandler {
             return result == null ? CellResult.success() : result;
         } catch (InterruptedException e) {
             Thread.interrupted();
-            return CellResult.error("KeyboardInterrupt", "", List.of("KeyboardInterrupt"));
+            return executor.failed(e);
         } catch (RuntimeException | Error e) {
             if (e instanceof VirtualMachineError) {
                 throw (VirtualMachineError) e;
             }
             // The user sees the class and message; the stack trace is for the log only.
             LOG.warn("cell executor failed", e);
-            String ename = e.getClass().getSimpleName();
-            String evalue = e.getMessage() == null ? "" : e.getMessage();
-            return CellResult.error(ename, evalue, List.of(evalue.isEmpty() ? ename : ename + ": " + evalue));
+            return executor.failed(e);
         }
     }
 }

@@ -85,6 +85,12 @@ public final class CellRouter implements CellExecutor {
         return first.length() > 60 ? first.substring(0, 60) + "…" : first;
     }
 
+    /** Whatever escaped a cell is presented like every other error: by the one factory. */
+    @Override
+    public CellResult failed(Throwable e) {
+        return e instanceof InterruptedException ? Errors.interrupted("The cell stopped waiting.") : Errors.internal(e);
+    }
+
     @Override
     public void shutdown(boolean restart) {
         livy.shutdown(restart);

@@ -102,8 +102,7 @@ final class ConfigureMagic implements Magic {
 
     private void show(CellOutput out, String title) {
         String json = Bundles.json(SecretMasker.mask(ctx.sessions().creationBody()));
-        out.display(Bundles.of("<p>" + Bundles.esc(title) + "</p>\n<pre>" + Bundles.esc(json) + "</pre>",
-                title + "\n" + json), Map.of(), null);
+        out.display(Bundles.titled(title, json), Map.of(), null);
     }
 
     /** Parses and checks a %%configure body; every problem is a usage error pointing at it. */

@@ -87,6 +87,16 @@ class RouterAndHelpTest {
     }
 
     @Test
+    void whatEscapesACellIsPresentedByTheErrorFactory() {
+        CellResult bug = router.failed(new IllegalStateException("kaput"));
+        assertEquals("IllegalStateException", bug.ename());
+        assertEquals(List.of("IllegalStateException: kaput"), bug.traceback());
+        CellResult stopped = router.failed(new InterruptedException());
+        assertEquals("KeyboardInterrupt", stopped.ename());
+        assertFalse(stopped.traceback().isEmpty());
+    }
+
+    @Test
     void bodyRulesAndSparkPassThrough() throws Exception {
         CellResult r = run("%%info\nsomething");
         assertFalse(r.ok());
