@@ -105,7 +105,17 @@ public final class JupyterKernel implements AutoCloseable {
             return;
         }
         queue.start(shellDispatcher::dispatch);
-        server.start(this::received);
+        server.start(new KernelServer.RequestHandler() {
+            @Override
+            public void received(Channel channel, Message request) {
+                JupyterKernel.this.received(channel, request);
+            }
+
+            @Override
+            public void subscribed(String topic) {
+                messenger.welcome(topic);
+            }
+        });
         messenger.status(Json.object(), Status.STARTING);
         if (exitJvmOnShutdown) {
             // SIGTERM (jupyter_client's second step) still releases the executor's remote session.

@@ -25,6 +25,10 @@ public interface KernelServer extends AutoCloseable {
     @FunctionalInterface
     interface RequestHandler {
         void received(Channel channel, Message request);
+
+        /** A front end subscribed to iopub with {@code topic} (servers that can tell, as an XPUB socket can). */
+        default void subscribed(String topic) {
+        }
     }
 
     /** Starts delivering requests to {@code handler}; messages that fail verification never reach it. */

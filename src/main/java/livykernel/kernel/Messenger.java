@@ -5,6 +5,7 @@ import livykernel.wire.Header;
 import livykernel.wire.Json;
 import livykernel.wire.Message;
 import livykernel.wire.protocol.MessageContent;
+import livykernel.wire.protocol.IopubWelcome;
 import livykernel.wire.protocol.Status;
 
 import java.nio.charset.StandardCharsets;
@@ -49,6 +50,18 @@ final class Messenger {
         Message message = new Message(topic, Header.create(msgType, session, USERNAME), parent, metadata,
                 content.toJson(), buffers);
         server.publish(message);
+    }
+
+    /**
+     * Greets a new iopub subscriber. The topic frame is what it subscribed to, so that a client
+     * subscribed to a prefix gets it too; clients subscribed to everything match any topic.
+     */
+    void welcome(String subscription) {
+        IopubWelcome content = new IopubWelcome(subscription);
+        String topic = subscription.isEmpty() ? content.msgType() : subscription;
+        server.publish(new Message(List.of(topic.getBytes(StandardCharsets.UTF_8)),
+                Header.create(content.msgType(), session, USERNAME), Json.object(), Json.object(), content.toJson(),
+                List.of()));
     }
 
     void status(JsonNode parent, Status state) {

@@ -4,12 +4,13 @@ import livykernel.wire.ConnectionInfo;
 import org.zeromq.SocketType;
 import org.zeromq.ZContext;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.function.Consumer;
 
 /**
  * The JeroMQ context and the kernel's five bound sockets (shell, control, stdin ROUTERs,
- * iopub PUB, hb REP), each owned by its own thread. Knows frames, not message meaning.
+ * iopub XPUB, hb REP), each owned by its own thread. Knows frames, not message meaning.
  */
 public final class KernelTransport implements AutoCloseable {
 
@@ -29,7 +30,8 @@ public final class KernelTransport implements AutoCloseable {
             shell = channel(info, SocketType.ROUTER, "shell", info.shellPort());
             control = channel(info, SocketType.ROUTER, "control", info.controlPort());
             stdin = channel(info, SocketType.ROUTER, "stdin", info.stdinPort());
-            iopubChannel = channel(info, SocketType.PUB, "iopub", info.iopubPort());
+            // XPUB, not PUB: it tells the kernel of each new subscriber, which it greets (JEP 65).
+            iopubChannel = channel(info, SocketType.XPUB, "iopub", info.iopubPort());
             iopub = new IopubPublisher(iopubChannel);
             heartbeat = new Heartbeat(context, info.transport(), info.ip(), info.hbPort(), info.endpoint(info.hbPort()));
         } catch (RuntimeException e) {
@@ -45,9 +47,16 @@ public final class KernelTransport implements AutoCloseable {
 
     /** Starts every socket thread; the consumers run on the owning socket threads. */
     public void start(Consumer<List<byte[]>> onShell, Consumer<List<byte[]>> onControl,
-                      Consumer<List<byte[]>> onStdin) {
+                      Consumer<List<byte[]>> onStdin, Consumer<String> onSubscribe) {
         heartbeat.start();
-        iopubChannel.start(frames -> { });
+        iopubChannel.start(frames -> {
+            for (byte[] f : frames) {
+                // An XPUB socket hands up "\x01topic" for a subscription and "\x00topic" when it ends.
+                if (f.length > 0 && f[0] == 1) {
+                    onSubscribe.accept(new String(f, 1, f.length - 1, StandardCharsets.UTF_8));
+                }
+            }
+        });
         shell.start(onShell);
         control.start(onControl);
         stdin.start(onStdin);

@@ -50,6 +50,10 @@ public class ZmqChannel implements AutoCloseable {
         // The default send high-water mark of 1000 silently drops iopub output for slow clients.
         this.socket.setSndHWM(100_000);
         this.readable = type != SocketType.PUB;
+        if (type == SocketType.XPUB) {
+            // Every subscription, not only the first per topic: each client that connects is greeted.
+            this.socket.setXpubVerbose(true);
+        }
         if (port == 0 && "tcp".equals(transport)) {
             this.port = socket.bindToRandomPort("tcp://" + ip);
         } else {

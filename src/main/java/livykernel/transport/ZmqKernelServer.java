@@ -41,7 +41,8 @@ public final class ZmqKernelServer implements KernelServer {
         transport.start(
                 frames -> decode(Channel.SHELL, frames, handler),
                 frames -> decode(Channel.CONTROL, frames, handler),
-                frames -> decode(Channel.STDIN, frames, handler));
+                frames -> decode(Channel.STDIN, frames, handler),
+                handler::subscribed);
         LOG.info("kernel listening on {}", transport.bound());
     }
 

@@ -22,11 +22,19 @@ final class DeliveryWatch implements KernelServer {
 
     @Override
     public void start(RequestHandler handler) {
-        inner.start((channel, request) -> {
-            handler.received(channel, request);
-            synchronized (this) {
-                delivered.add(request.header().msgId());
-                notifyAll();
+        inner.start(new RequestHandler() {
+            @Override
+            public void received(KernelServer.Channel channel, livykernel.wire.Message request) {
+                handler.received(channel, request);
+                synchronized (DeliveryWatch.this) {
+                    delivered.add(request.header().msgId());
+                    DeliveryWatch.this.notifyAll();
+                }
+            }
+
+            @Override
+            public void subscribed(String topic) {
+                handler.subscribed(topic);
             }
         });
     }

@@ -42,6 +42,8 @@ class JupyterKernelTest {
     private DeliveryWatch server;
     private KernelClient client;
 
+    private ConnectionInfo bound;
+
     @BeforeEach
     void start() throws Exception {
         executor = new FakeExecutor();
@@ -52,7 +54,8 @@ class JupyterKernelTest {
         server = new DeliveryWatch(zmq);
         kernel = new JupyterKernel(server, executor, Completer.NONE, false);
         kernel.start();
-        client = new KernelClient(zmq.connectionInfo());
+        bound = zmq.connectionInfo();
+        client = new KernelClient(bound);
         client.waitForReady();
     }
 
@@ -78,6 +81,16 @@ class JupyterKernelTest {
             assertFalse(c.path("banner").asText().isEmpty());
             assertEquals(client.session, reply.parentHeader().path("session").asText());
             assertEquals(List.of("status:busy", "status:idle"), KernelClient.types(client.iopubUntilIdle(id)));
+        }
+    }
+
+    @Test
+    void eachNewIopubSubscriberIsWelcomedWithASignedIopubWelcome() {
+        // JEP 65: jupyter_client's wait_for_ready wants iopub traffic; a greeting proves the subscription works.
+        try (KernelClient late = new KernelClient(bound)) {
+            Message welcome = late.nextIopub(m -> m.msgType().equals("iopub_welcome"));
+            assertEquals("", welcome.content().path("subscription").asText("missing"));
+            assertEquals(0, welcome.parentHeader().size(), "a welcome answers no request");
         }
     }
 

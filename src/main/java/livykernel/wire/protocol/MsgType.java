@@ -23,6 +23,8 @@ public final class MsgType {
     public static final String INTERRUPT_REPLY = "interrupt_reply";
 
     public static final String STATUS = "status";
+    /** JEP 65: sent on an XPUB iopub socket to each new subscriber, so a client knows iopub is connected. */
+    public static final String IOPUB_WELCOME = "iopub_welcome";
     public static final String EXECUTE_INPUT = "execute_input";
     public static final String STREAM = "stream";
     public static final String DISPLAY_DATA = "display_data";
