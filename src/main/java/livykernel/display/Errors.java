@@ -62,12 +62,6 @@ public final class Errors {
         return ofMessage("SessionError", message);
     }
 
-    /** The kernel's session vanished from Livy for a reason not known here; its variables are lost. */
-    public static CellResult sessionLost(int sessionId, String cause) {
-        return ofMessage("SessionLost", "The Spark session " + sessionId + " is gone (Livy may have reaped it after its "
-                + "idle timeout, or it died): " + cause + " Its variables are lost; the next cell starts a new session.");
-    }
-
     // Why a session went: one or two sentences each, the start of every message about a lost session.
 
     /** Livy's idle timeout reaped the session; says how to raise it. */
