@@ -8,6 +8,7 @@ import livykernel.livy.PollingPolicy;
 import livykernel.local.LocalLivyMain;
 import livykernel.completion.SessionCompleter;
 import livykernel.execution.LivyCellExecutor;
+import livykernel.execution.SessionCells;
 import livykernel.execution.StatementRunner;
 import livykernel.magics.CellRouter;
 import livykernel.magics.MagicContext;
@@ -67,7 +68,7 @@ public final class Main {
                 url -> endpoint.get().getAbsolute(url, Duration.ofSeconds(3)),
                 Executors.newSingleThreadScheduledExecutor(daemon("spark-progress")));
         StatementRunner runner = new StatementRunner(sessions, endpoint, scheduler, PollingPolicy.DEFAULT,
-                config.configProblems(), progress);
+                config.configProblems(), progress, config.sessionAutoRecreate(), new SessionCells());
         LivyCellExecutor executor = new LivyCellExecutor(runner, new OutputMapper());
         // Runs on every JVM exit (shutdown request, SIGTERM): the embedded endpoint kills its
         // Spark processes. The kernel's own hook deletes the Livy session before this matters.

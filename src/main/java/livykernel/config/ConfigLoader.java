@@ -96,6 +96,11 @@ public final class ConfigLoader {
                 env.get("PYSPARK_PYTHON"), env.get("LIVY_KERNEL_DEFAULT_PYTHON"));
 
         String progress = firstNonBlank(env.get("LIVY_KERNEL_PROGRESS"), text(merged, "progress_mode"));
+        boolean autoRecreate = merged.path("session_auto_recreate").asBoolean(defaults.sessionAutoRecreate());
+        if (env.containsKey("LIVY_KERNEL_SESSION_AUTO_RECREATE")) {
+            autoRecreate = parseBoolean(env.get("LIVY_KERNEL_SESSION_AUTO_RECREATE"), autoRecreate, problems,
+                    "LIVY_KERNEL_SESSION_AUTO_RECREATE");
+        }
 
         return defaults.toBuilder()
                 .livyUrl(url)
@@ -112,6 +117,7 @@ public final class ConfigLoader {
                 .localPython(python)
                 .configProblems(problems)
                 .progressMode(progress)
+                .sessionAutoRecreate(autoRecreate)
                 .build();
     }
 
@@ -215,6 +221,22 @@ public final class ConfigLoader {
         } catch (NumberFormatException e) {
             problems.add(key + " must be a number of seconds, not '" + s + "'; using " + dflt + ".");
             return dflt;
+        }
+    }
+
+    private static boolean parseBoolean(String s, boolean dflt, List<String> problems, String key) {
+        String v = s == null ? "" : s.trim().toLowerCase(java.util.Locale.ROOT);
+        switch (v) {
+            case "true", "1", "yes", "on" -> {
+                return true;
+            }
+            case "false", "0", "no", "off" -> {
+                return false;
+            }
+            default -> {
+                problems.add(key + " must be true or false, not '" + s + "'. It was ignored.");
+                return dflt;
+            }
         }
     }
 

@@ -15,6 +15,7 @@ import java.util.Map;
  * @param ignoreSslErrors   for an https Livy: trust any certificate and skip hostname checks
  * @param configProblems    readable descriptions of config files that could not be used
  * @param progressMode      "on", "off", "text" or "widget" as configured (parsed by the progress display), or null
+ * @param sessionAutoRecreate when the session is found gone before a cell ran, start a new one and run the cell in it
  */
 public record KernelConfig(
         String livyUrl,
@@ -30,7 +31,8 @@ public record KernelConfig(
         boolean ignoreSslErrors,
         String localPython,
         List<String> configProblems,
-        String progressMode) {
+        String progressMode,
+        boolean sessionAutoRecreate) {
 
     public KernelConfig {
         sessionConfigs = Map.copyOf(sessionConfigs);
@@ -77,6 +79,7 @@ public record KernelConfig(
         private String localPython;
         private List<String> configProblems = List.of();
         private String progressMode;
+        private boolean sessionAutoRecreate = true;
 
         private Builder() {
         }
@@ -96,6 +99,7 @@ public record KernelConfig(
             localPython = c.localPython;
             configProblems = c.configProblems;
             progressMode = c.progressMode;
+            sessionAutoRecreate = c.sessionAutoRecreate;
         }
 
         /** Null selects the embedded local endpoint. */
@@ -169,10 +173,15 @@ public record KernelConfig(
             return this;
         }
 
+        public Builder sessionAutoRecreate(boolean v) {
+            sessionAutoRecreate = v;
+            return this;
+        }
+
         public KernelConfig build() {
             return new KernelConfig(livyUrl, auth, username, password, sessionConfigs, customHeaders,
                     heartbeatTimeoutSeconds, sessionStartupTimeout, connectTimeout, readTimeout,
-                    ignoreSslErrors, localPython, configProblems, progressMode);
+                    ignoreSslErrors, localPython, configProblems, progressMode, sessionAutoRecreate);
         }
     }
 }

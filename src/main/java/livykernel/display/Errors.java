@@ -3,6 +3,7 @@ package livykernel.display;
 import livykernel.kernel.CellResult;
 import livykernel.livy.StatementOutput;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -61,10 +62,95 @@ public final class Errors {
         return ofMessage("SessionError", message);
     }
 
-    /** The kernel's session vanished from Livy; its variables are lost. */
-    public static CellResult sessionLost(int sessionId, String cause) {
-        return ofMessage("SessionLost", "The Spark session " + sessionId + " is gone (Livy may have reaped it after its "
-                + "idle timeout, or it died): " + cause + " Its variables are lost; the next cell starts a new session.");
+    // Why a session went: one or two sentences each, the start of every message about a lost session.
+
+    /** Livy's idle timeout reaped the session; says how to raise it. */
+    public static String goneIdle(int sessionId, Duration idleFor) {
+        return "The Spark session " + sessionId + " is gone: Livy ended it after it had been idle for "
+                + duration(idleFor) + " (Livy's idle timeout, livy.server.session.timeout, 1 h by default). "
+                + "To raise it on Amazon EMR, set livy.server.session.timeout (e.g. 8h) with "
+                + "livy.server.session.timeout-check=true in the livy-conf configuration classification.";
+    }
+
+    /** YARN or a user killed the session's application. */
+    public static String goneKilled(int sessionId, String state, String evidence) {
+        return "The Spark session " + sessionId + " is gone: it was killed, by YARN or by a user ("
+                + (evidence != null ? "its log says: \"" + evidence + "\"" : "Livy reports state '" + state + "'") + ").";
+    }
+
+    /** The driver ran out of memory; says how to give it more. */
+    public static String goneOutOfMemory(int sessionId, String evidence) {
+        return "The Spark session " + sessionId + " is gone: its Spark driver ran out of memory (its log says: \""
+                + evidence + "\"). Give it more with %%configure -f {\"driverMemory\": \"4g\"} (or a bigger value) "
+                + "before running the cells again.";
+    }
+
+    /** Spark lost an executor or a node and the session did not survive it. */
+    public static String goneLostExecutor(int sessionId, String evidence) {
+        return "The Spark session " + sessionId + " is gone: Spark lost an executor or a node of the cluster (its log "
+                + "says: \"" + evidence + "\").";
+    }
+
+    /** Nothing Livy still has says why; {@code state} is null when Livy no longer knows the session. */
+    public static String goneUnknown(int sessionId, String state) {
+        return "The Spark session " + sessionId + " is gone: "
+                + (state == null ? "Livy no longer has it (it was deleted, or Livy restarted), and nothing says why."
+                : "Livy reports state '" + state + "' and its log does not say why.");
+    }
+
+    /** Before a new session runs the cell that met the loss of the old one ({@code why}: a gone… sentence). */
+    public static String newSessionNotice(String why, int replayable) {
+        return why + " Starting a new session with the same configuration and running this cell in it; its namespace "
+                + "is empty, so variables from before are gone" + replayHint(replayable, "") + ".";
+    }
+
+    /** The session was gone before the cell's statement ran, and the kernel does not recreate sessions by itself. */
+    public static CellResult sessionLostBeforeRun(String why, int replayable) {
+        return ofMessage("SessionLost", why + " The cell did not run; the next cell starts a new session with an empty "
+                + "namespace" + replayHint(replayable, "then ") + ".");
+    }
+
+    /**
+     * The session went while the cell's statement ran: it is not run again by itself, since it may
+     * have had side effects. {@code cellError} is the cell's own error, if it reported one.
+     */
+    public static CellResult sessionLostWhileRunning(String why, int replayable, CellResult cellError) {
+        String own = cellError == null || cellError.ok() ? ""
+                : " The cell's own error was " + cellError.ename() + ": " + firstLine(cellError.evalue()) + ".";
+        return ofMessage("SessionLost", why + own + " The cell may have run in part, so it is not run again by itself; "
+                + "the next cell starts a new session with an empty namespace" + replayHint(replayable, "then ") + ".");
+    }
+
+    private static String replayHint(int replayable, String when) {
+        if (replayable <= 0) {
+            return "";
+        }
+        return " (" + when + "%%replay re-runs the " + (replayable == 1 ? "cell" : replayable + " cells")
+                + " that ran in the lost session)";
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) {
+            return "";
+        }
+        String first = s.strip().lines().findFirst().orElse("");
+        return first.length() > 200 ? first.substring(0, 200) + "…" : first;
+    }
+
+    /** "7 s", "12 min", "1 h 5 min": the idle time as the user thinks of it. */
+    static String duration(Duration d) {
+        if (d == null) {
+            return "a long time";
+        }
+        long s = d.toSeconds();
+        if (s < 120) {
+            return s + " s";
+        }
+        long min = s / 60;
+        if (min < 60) {
+            return min + " min";
+        }
+        return min / 60 + " h" + (min % 60 == 0 ? "" : " " + min % 60 + " min");
     }
 
     /** The user interrupted; {@code detail} says what became of the work. */

@@ -12,6 +12,7 @@ import livykernel.livy.PollingPolicy;
 import livykernel.livy.Session;
 import livykernel.livy.Statement;
 import livykernel.livy.StatementOutput;
+import livykernel.session.SessionLoss;
 import livykernel.session.SessionManager;
 import livykernel.session.SessionStartException;
 import livykernel.session.StartObserver;
@@ -54,12 +55,26 @@ public final class StatementRunner {
     private final PollingPolicy policy;
     private final List<String> startupNotices;
     private final StatementListener listener;
+    private final boolean autoRecreate;
+    private final SessionCells cells;
     private volatile boolean shuttingDown;
     private boolean noticesShown;
     private long outageLimitMillis = OUTAGE_LIMIT_MILLIS;
 
     public StatementRunner(SessionManager sessions, Supplier<LivyClient> client, ScheduledExecutorService scheduler,
                            PollingPolicy policy, List<String> startupNotices, StatementListener listener) {
+        this(sessions, client, scheduler, policy, startupNotices, listener, true, new SessionCells());
+    }
+
+    /**
+     * {@code autoRecreate}: when the session is found gone before a cell's statement ran, start a
+     * new one and run the cell there; {@code cells} records what ran, for {@code %%replay}.
+     */
+    public StatementRunner(SessionManager sessions, Supplier<LivyClient> client, ScheduledExecutorService scheduler,
+                           PollingPolicy policy, List<String> startupNotices, StatementListener listener,
+                           boolean autoRecreate, SessionCells cells) {
+        this.autoRecreate = autoRecreate;
+        this.cells = cells;
         this.sessions = sessions;
         this.client = client;
         this.poller = new Poller(scheduler);
@@ -81,6 +96,12 @@ public final class StatementRunner {
      */
     public CellResult run(String code, String kind, CellOutput out, Function<StatementOutput, CellResult> finish)
             throws InterruptedException {
+        return run(code, kind, code, out, finish);
+    }
+
+    /** Like {@link #run(String, String, CellOutput, Function)}; {@code label} is what %%replay lists it as. */
+    public CellResult run(String code, String kind, String label, CellOutput out,
+                          Function<StatementOutput, CellResult> finish) throws InterruptedException {
         RequestContext request = out.context();
         if (!noticesShown && !startupNotices.isEmpty()) {
             noticesShown = true;
@@ -89,24 +110,51 @@ public final class StatementRunner {
         if (code.isBlank()) {
             return CellResult.success();
         }
-        Session session;
-        try {
-            session = startSession(out);
-        } catch (SessionStartException e) {
-            return Errors.sessionStart(e.getMessage());
-        } catch (InterruptedException e) {
-            return Errors.interrupted("The Spark session was still starting; it keeps starting in the background.");
-        }
-        if (interrupted(request)) {
-            return Errors.interrupted("The cell was not run.");
+        if (sessions.current() == null) {
+            // Found gone outside a cell (%%info, completion): this cell is the first to meet it.
+            Optional<SessionLoss> untold = sessions.takeUntoldLoss();
+            if (untold.isPresent()) {
+                cells.lost(untold.get().sessionId());
+                out.stream("stderr", Errors.newSessionNotice(LossWords.why(untold.get()), cells.replayable()) + "\n");
+            }
         }
         LivyClient livy = client.get();
-        Statement statement;
-        try {
-            statement = livy.submitStatement(session.id(), code, kind);
-        } catch (LivyException e) {
-            return failure(session, e, "Could not submit the cell to Livy");
+        Session session = null;
+        Statement statement = null;
+        // Twice at most: a session found gone at submit is replaced once, then the cell runs or fails.
+        for (int attempt = 0; statement == null; attempt++) {
+            try {
+                session = startSession(out);
+            } catch (SessionStartException e) {
+                return Errors.sessionStart(e.getMessage());
+            } catch (InterruptedException e) {
+                return Errors.interrupted("The Spark session was still starting; it keeps starting in the background.");
+            }
+            if (interrupted(request)) {
+                return Errors.interrupted("The cell was not run.");
+            }
+            try {
+                statement = livy.submitStatement(session.id(), code, kind);
+            } catch (LivyException e) {
+                Optional<SessionLoss> loss = sessions.lossBy(e, false);
+                if (loss.isEmpty()) {
+                    return Errors.livy("Could not submit the cell to Livy: " + e.getMessage());
+                }
+                cells.lost(loss.get().sessionId());
+                String why = LossWords.why(loss.get());
+                if (!autoRecreate || attempt > 0) {
+                    return Errors.sessionLostBeforeRun(why, cells.replayable());
+                }
+                out.stream("stderr", Errors.newSessionNotice(why, cells.replayable()) + "\n");
+            }
         }
+        return follow(session, statement, new SessionCells.Ran(code, kind, label), out, request, finish);
+    }
+
+    private CellResult follow(Session session, Statement statement, SessionCells.Ran ran, CellOutput out,
+                              RequestContext request, Function<StatementOutput, CellResult> finish)
+            throws InterruptedException {
+        LivyClient livy = client.get();
         tell(() -> listener.started(session, statement, out));
         Follow follow = new Follow(livy, session, statement, out, request);
         Ending ending;
@@ -117,21 +165,33 @@ public final class StatementRunner {
             tell(() -> listener.finished(last, out));
         }
         if (ending instanceof Ending.Failed f) {
-            return failure(session, f.error(), f.what());
+            return failure(f.error(), f.what());
         }
         if (ending instanceof Ending.Interrupted i) {
             return Errors.interrupted(i.detail());
         }
         Statement done = ((Ending.Finished) ending).statement();
+        sessions.statementEnded();
         if ("cancelled".equals(done.state())) {
             return Errors.interrupted("The statement was cancelled; the Spark session is still usable.");
         }
         CellResult result = finish.apply(done.output());
         if (done.output() != null && done.output().isError()) {
             // An interpreter that died reports an error output; only Livy's state says whether the session survived.
-            sessions.confirmAlive();
+            Optional<SessionLoss> loss = sessions.lossAfterError();
+            if (loss.isPresent()) {
+                cells.lost(loss.get().sessionId());
+                return Errors.sessionLostWhileRunning(LossWords.why(loss.get()), cells.replayable(), result);
+            }
+        } else if (done.output() != null && result.ok()) {
+            cells.ran(session.id(), ran);
         }
         return result;
+    }
+
+    /** What ran in this kernel's sessions, for %%replay. */
+    public SessionCells cells() {
+        return cells;
     }
 
     /**
@@ -306,10 +366,15 @@ public final class StatementRunner {
         return Duration.ofNanos(Math.max(1_000_000, deadline - System.nanoTime()));
     }
 
-    /** A Livy failure during a cell; a vanished session is forgotten so the next cell starts one. */
-    private CellResult failure(Session session, LivyException e, String what) {
-        if (sessions.lostBy(e)) {
-            return Errors.sessionLost(session.id(), e.getMessage());
+    /**
+     * A Livy failure while following a cell's statement; a vanished session is explained and
+     * forgotten (the next cell starts one), never re-run: the statement may have had effects.
+     */
+    private CellResult failure(LivyException e, String what) {
+        Optional<SessionLoss> loss = sessions.lossBy(e, true);
+        if (loss.isPresent()) {
+            cells.lost(loss.get().sessionId());
+            return Errors.sessionLostWhileRunning(LossWords.why(loss.get()), cells.replayable(), null);
         }
         return Errors.livy(what + ": " + e.getMessage());
     }

@@ -69,7 +69,8 @@ final class PrettyMagic implements Magic {
             throw new MagicUsageException("%%pretty needs code whose last line is a DataFrame, on the lines after it "
                     + "or as its argument: %%pretty df");
         }
-        return ctx.runner().run(SessionPython.pretty(code, maxRows), null, out, output -> render(output, maxRows, out));
+        return ctx.runner().run(SessionPython.pretty(code, maxRows), null, "%%pretty " + code.strip(), out,
+                output -> render(output, maxRows, out));
     }
 
     private static CellResult render(StatementOutput output, int maxRows, CellOutput out) {

@@ -89,7 +89,7 @@ final class SqlMagic implements Magic {
             query = query.substring(0, query.length() - 1).stripTrailing();
         }
         String code = SessionPython.sql(query, o.maxRows(), o.sample(), o.fraction());
-        return ctx.runner().run(code, null, out, output -> render(output, o, out));
+        return ctx.runner().run(code, null, "%%sql " + query, out, output -> render(output, o, out));
     }
 
     static CellResult render(StatementOutput output, Options o, CellOutput out) {

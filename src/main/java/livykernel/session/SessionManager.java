@@ -12,11 +12,13 @@ import livykernel.logs.LogSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -45,8 +47,13 @@ public final class SessionManager {
     private final Duration startupTimeout;
     private volatile Map<String, Object> sessionConfigs;
 
+    private final Clock clock;
     private volatile Session session;
     private volatile ScheduledFuture<?> heartbeat;
+    /** When the session last did something Livy counts as activity that the kernel knows of: ready, or a statement ended. */
+    private volatile long lastActivityMillis;
+    /** A loss found outside a cell (a refresh for %%info or completion) that no cell has told the user about yet. */
+    private volatile SessionLoss untold;
 
     /** {@code scheduler} runs the heartbeat and the polls of a starting session. */
     public SessionManager(Supplier<LivyClient> clientSupplier, ScheduledExecutorService scheduler,
@@ -57,6 +64,14 @@ public final class SessionManager {
 
     public SessionManager(Supplier<LivyClient> clientSupplier, ScheduledExecutorService scheduler, LogSource logs,
                           Map<String, Object> sessionConfigs, int heartbeatTimeoutSeconds, Duration startupTimeout) {
+        this(clientSupplier, scheduler, logs, sessionConfigs, heartbeatTimeoutSeconds, startupTimeout, Clock.systemUTC());
+    }
+
+    /** {@code clock} measures how long the session was idle when it is found gone. */
+    public SessionManager(Supplier<LivyClient> clientSupplier, ScheduledExecutorService scheduler, LogSource logs,
+                          Map<String, Object> sessionConfigs, int heartbeatTimeoutSeconds, Duration startupTimeout,
+                          Clock clock) {
+        this.clock = clock;
         this.clientSupplier = clientSupplier;
         this.scheduler = scheduler;
         this.poller = new Poller(scheduler);
@@ -105,6 +120,8 @@ public final class SessionManager {
                         + ": " + e.getMessage());
             }
             session = created;
+            // POST /sessions is activity for Livy's idle clock.
+            lastActivityMillis = clock.millis();
             startHeartbeat(created.id());
             LOG.info("created Livy session {}", created.id());
         }
@@ -146,6 +163,7 @@ public final class SessionManager {
             }
             session = s;
             if (s.isReady()) {
+                lastActivityMillis = clock.millis();
                 tell(() -> observer.ready(s, Duration.ofMillis(elapsed)));
                 return new StartPoll.Ready(s);
             }
@@ -205,6 +223,7 @@ public final class SessionManager {
         try {
             Session now = client.getSession(known.id());
             if (isGone(now)) {
+                untold = explain(known, now, false);
                 forgetIfCurrent(known);
                 return null;
             }
@@ -214,6 +233,7 @@ public final class SessionManager {
             return now;
         } catch (LivyException e) {
             if (e.isNotFound()) {
+                untold = explain(known, null, false);
                 forgetIfCurrent(known);
                 return null;
             }
@@ -235,11 +255,86 @@ public final class SessionManager {
      * refusing it as not usable); if so it is forgotten.
      */
     public boolean lostBy(LivyException e) {
-        if (e.isNotFound() || e.isSessionNotUsable()) {
-            forget();
-            return true;
+        return lossBy(e, false).isPresent();
+    }
+
+    /**
+     * When a failed call on the current session shows that it is gone, why (asking Livy for its
+     * last state and log while Livy still has them); the session is forgotten. Empty for other
+     * failures. {@code duringStatement}: the call followed a running statement.
+     */
+    public Optional<SessionLoss> lossBy(LivyException e, boolean duringStatement) {
+        if (!e.isNotFound() && !e.isSessionNotUsable()) {
+            return Optional.empty();
         }
-        return false;
+        Session known = session;
+        forget();
+        if (known == null) {
+            return Optional.empty();
+        }
+        Session now = null;
+        if (!e.isNotFound()) {
+            try {
+                now = client().getSession(known.id());
+            } catch (LivyException ignored) {
+                // Gone meanwhile or Livy not answering: classify from what is known.
+            }
+        }
+        untold = null;
+        return Optional.of(explain(known, now, duringStatement));
+    }
+
+    /**
+     * After a cell's statement failed: whether the session went with it (an interpreter or a
+     * driver that died), and why. A Livy that does not answer says nothing.
+     */
+    public Optional<SessionLoss> lossAfterError() {
+        try {
+            if (refresh(null) != null) {
+                return Optional.empty();
+            }
+        } catch (LivyException e) {
+            return Optional.empty();
+        }
+        SessionLoss loss = untold;
+        untold = null;
+        return loss == null ? Optional.empty()
+                : Optional.of(new SessionLoss(loss.sessionId(), reclassifyRunning(loss), loss.state(), loss.idleFor(),
+                loss.evidence()));
+    }
+
+    /** A loss found after a statement failed never was the idle timeout: the statement had just run. */
+    private static SessionLoss.Kind reclassifyRunning(SessionLoss loss) {
+        return loss.kind() == SessionLoss.Kind.IDLE_TIMEOUT ? SessionLoss.Kind.UNKNOWN : loss.kind();
+    }
+
+    /** A loss found outside a cell that no cell has reported yet, handed out once. */
+    public Optional<SessionLoss> takeUntoldLoss() {
+        SessionLoss loss = untold;
+        untold = null;
+        return Optional.ofNullable(loss);
+    }
+
+    /** A statement of the session ended: Livy's idle clock starts again from here. */
+    public void statementEnded() {
+        lastActivityMillis = clock.millis();
+    }
+
+    /** Why {@code known} went: {@code now} is Livy's current view of it, or null when Livy answered 404. */
+    private SessionLoss explain(Session known, Session now, boolean duringStatement) {
+        List<String> tail = List.of();
+        if (now != null) {
+            tail = logs.tail(known.id(), LOG_TAIL_LINES);
+            if (tail.isEmpty() && now.log() != null) {
+                tail = now.log();
+            }
+        }
+        long since = lastActivityMillis;
+        Duration idle = since > 0 ? Duration.ofMillis(Math.max(0, clock.millis() - since)) : null;
+        SessionLoss loss = LossClassifier.classify(known.id(), now == null ? null : now.state(), tail, idle,
+                duringStatement);
+        LOG.info("Livy session {} is gone: {} (state {}, idle {})", known.id(), loss.kind(), loss.state(), idle);
+        return loss;
     }
 
     private static boolean isGone(Session s) {

@@ -35,6 +35,18 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void sessionAutoRecreateIsOnByDefaultAndSetByFileOrEnvironment() throws IOException {
+        assertTrue(load(Map.of()).sessionAutoRecreate());
+        sparkmagic("{\"session_auto_recreate\": false}");
+        assertFalse(load(Map.of()).sessionAutoRecreate());
+        assertTrue(load(Map.of("LIVY_KERNEL_SESSION_AUTO_RECREATE", "on")).sessionAutoRecreate(), "the environment wins");
+        KernelConfig bad = load(Map.of("LIVY_KERNEL_SESSION_AUTO_RECREATE", "sometimes"));
+        assertFalse(bad.sessionAutoRecreate(), "a bad value keeps the file's setting");
+        assertTrue(bad.configProblems().get(0).contains("LIVY_KERNEL_SESSION_AUTO_RECREATE must be true or false"),
+                bad.configProblems().toString());
+    }
+
+    @Test
     void livyUrlLocalSelectsEmbeddedEndpoint() {
         assertTrue(load(Map.of("LIVY_URL", "local")).usesLocalEndpoint());
     }

@@ -23,7 +23,8 @@ class ErrorsTest {
                 Errors.usage("UnknownMagic", "%%infoo is not a magic of this kernel."),
                 Errors.livy("Could not submit the cell to Livy: connection refused"),
                 Errors.sessionStart("The Spark session 3 failed to start."),
-                Errors.sessionLost(3, "Session '3' not found."),
+                Errors.sessionLostBeforeRun(Errors.goneUnknown(3, null), 0),
+                Errors.sessionLostWhileRunning(Errors.goneIdle(3, java.time.Duration.ofMinutes(61)), 2, null),
                 Errors.interrupted("The cell was not run."),
                 Errors.internal(new IllegalStateException("kaput")));
         for (CellResult r : made) {
@@ -32,8 +33,16 @@ class ErrorsTest {
             String last = r.traceback().get(r.traceback().size() - 1);
             assertTrue(last.startsWith(r.ename() + ":"), last);
         }
-        CellResult lost = Errors.sessionLost(3, "Session '3' not found.");
+        CellResult lost = Errors.sessionLostBeforeRun(Errors.goneKilled(3, "killed", null), 1);
         assertTrue(lost.traceback().get(0).contains(lost.evalue()), lost.traceback().toString());
+    }
+
+    @Test
+    void idleTimesReadAsPeopleSayThem() {
+        assertEquals("7 s", Errors.duration(java.time.Duration.ofSeconds(7)));
+        assertEquals("12 min", Errors.duration(java.time.Duration.ofMinutes(12)));
+        assertEquals("1 h", Errors.duration(java.time.Duration.ofMinutes(60)));
+        assertEquals("2 h 5 min", Errors.duration(java.time.Duration.ofMinutes(125)));
     }
 
     @Test

@@ -104,9 +104,13 @@ class LivyCellExecutorTest {
     private StatementRunner runner;
 
     private LivyCellExecutor executor(SessionManager sessions) {
+        return executor(sessions, true);
+    }
+
+    private LivyCellExecutor executor(SessionManager sessions, boolean autoRecreate) {
         LivyClient client = livy.client(List.of(10L));
         runner = new StatementRunner(sessions, () -> client, livy.scheduler, PollingPolicy.DEFAULT,
-                List.of("Config problem: x"), StatementListener.NONE);
+                List.of("Config problem: x"), StatementListener.NONE, autoRecreate, new SessionCells());
         return new LivyCellExecutor(runner, new OutputMapper());
     }
 
@@ -185,9 +189,9 @@ class LivyCellExecutorTest {
     }
 
     @Test
-    void reapedSessionIsReportedAndReplacedByTheNextCell() throws Exception {
+    void withoutAutoRecreateAReapedSessionIsReportedAndReplacedByTheNextCell() throws Exception {
         SessionManager sessions = sessions();
-        LivyCellExecutor ex = executor(sessions);
+        LivyCellExecutor ex = executor(sessions, false);
         assertTrue(ex.execute(new Cell("x = 1", 1, false, true), new NoOutput()).ok());
         sessionReaped = true;
         CellResult lost = ex.execute(new Cell("print(x)", 2, false, true), new NoOutput());

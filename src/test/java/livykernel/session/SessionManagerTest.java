@@ -25,6 +25,7 @@ class SessionManagerTest {
     private ScriptedLivy livy;
     private volatile String state = "idle";
     private volatile int totalSessions = 3;
+    private volatile String logJson = "[]";
 
     @BeforeEach
     void start() throws IOException {
@@ -36,6 +37,9 @@ class SessionManagerTest {
             if (line.equals("GET /sessions/1")) {
                 return state == null ? json(404, "{\"msg\":\"Session '1' not found.\"}")
                         : json(200, "{\"id\":1,\"state\":\"" + state + "\"}");
+            }
+            if (r.getMethod().equals("GET") && r.getPath().startsWith("/sessions/1/log")) {
+                return json(200, "{\"id\":1,\"from\":0,\"total\":2,\"log\":" + logJson + "}");
             }
             if (r.getMethod().equals("GET") && r.getPath().startsWith("/sessions?")) {
                 int from = Integer.parseInt(r.getRequestUrl().queryParameter("from"));
@@ -91,6 +95,39 @@ class SessionManagerTest {
         assertNotNull(m.current());
         assertTrue(m.lostBy(new LivyException(500, "Session is in state dead")));
         assertNull(m.current());
+    }
+
+    @Test
+    void aLossIsExplainedFromLivysStateAndTheTailOfItsLog() throws Exception {
+        record Case(String state, String log, SessionLoss.Kind kind) {
+        }
+        List<Case> cases = List.of(
+                new Case("dead", "[\"stderr: \",\"java.lang.OutOfMemoryError: GC overhead limit exceeded\"]",
+                        SessionLoss.Kind.DRIVER_OUT_OF_MEMORY),
+                new Case("killed", "[]", SessionLoss.Kind.KILLED),
+                new Case("dead", "[\"INFO x\",\"Application application_1_0003 killed by user hadoop\"]", SessionLoss.Kind.KILLED),
+                new Case("dead", "[\"WARN TaskSetManager: Lost executor 2 on node-3: Container marked as failed\"]",
+                        SessionLoss.Kind.LOST_EXECUTOR),
+                new Case("error", "[\"INFO nothing useful\"]", SessionLoss.Kind.UNKNOWN));
+        for (Case c : cases) {
+            SessionManager m = started();
+            state = c.state();
+            logJson = c.log();
+            SessionLoss loss = m.lossBy(new LivyException(500, "java.lang.IllegalStateException: Session is in state "
+                    + c.state()), false).orElseThrow();
+            assertEquals(c.kind(), loss.kind(), c.toString());
+            assertEquals(c.state(), loss.state());
+            assertNull(m.current(), "a lost session is forgotten");
+            state = "idle";
+        }
+        SessionManager m = started();
+        state = null;
+        long logReads = livy.requests.stream().filter(q -> q.startsWith("GET /sessions/1/log")).count();
+        SessionLoss removed = m.lossBy(new LivyException(404, "Session '1' not found."), false).orElseThrow();
+        assertNull(removed.state(), "Livy no longer has it");
+        assertEquals(SessionLoss.Kind.UNKNOWN, removed.kind(), "just created: not idle long enough to be reaped");
+        assertEquals(logReads, livy.requests.stream().filter(q -> q.startsWith("GET /sessions/1/log")).count(),
+                "after a 404 there is no log to read");
     }
 
     @Test
