@@ -15,6 +15,10 @@ import java.util.Map;
  * @param ignoreSslErrors   for an https Livy: trust any certificate and skip hostname checks
  * @param configProblems    readable descriptions of config files that could not be used
  * @param progressMode      "on", "off", "text" or "widget" as configured (parsed by the progress display), or null
+ * @param caBundle          PEM file of CAs trusted besides the JDK's, or null
+ * @param clientCert        PEM client certificate chain for https, or null
+ * @param clientKey         PEM private key of {@code clientCert}, or null
+ * @param clientKeyPassword password of an encrypted {@code clientKey}, or null
  */
 public record KernelConfig(
         String livyUrl,
@@ -30,12 +34,23 @@ public record KernelConfig(
         boolean ignoreSslErrors,
         String localPython,
         List<String> configProblems,
-        String progressMode) {
+        String progressMode,
+        String caBundle,
+        String clientCert,
+        String clientKey,
+        String clientKeyPassword) {
 
     public KernelConfig {
         sessionConfigs = Map.copyOf(sessionConfigs);
         customHeaders = Map.copyOf(customHeaders);
         configProblems = List.copyOf(configProblems);
+    }
+
+    /** Leaves the password and key password out: records print every component otherwise. */
+    @Override
+    public String toString() {
+        return "KernelConfig[livyUrl=" + livyUrl + ", auth=" + auth + ", username=" + username
+                + ", caBundle=" + caBundle + ", clientCert=" + clientCert + ", clientKey=" + clientKey + "]";
     }
 
     /** A builder holding the built-in defaults, the lowest layer of the loader's precedence. */
@@ -77,6 +92,10 @@ public record KernelConfig(
         private String localPython;
         private List<String> configProblems = List.of();
         private String progressMode;
+        private String caBundle;
+        private String clientCert;
+        private String clientKey;
+        private String clientKeyPassword;
 
         private Builder() {
         }
@@ -96,6 +115,10 @@ public record KernelConfig(
             localPython = c.localPython;
             configProblems = c.configProblems;
             progressMode = c.progressMode;
+            caBundle = c.caBundle;
+            clientCert = c.clientCert;
+            clientKey = c.clientKey;
+            clientKeyPassword = c.clientKeyPassword;
         }
 
         /** Null selects the embedded local endpoint. */
@@ -169,10 +192,31 @@ public record KernelConfig(
             return this;
         }
 
+        public Builder caBundle(String v) {
+            caBundle = v;
+            return this;
+        }
+
+        public Builder clientCert(String v) {
+            clientCert = v;
+            return this;
+        }
+
+        public Builder clientKey(String v) {
+            clientKey = v;
+            return this;
+        }
+
+        public Builder clientKeyPassword(String v) {
+            clientKeyPassword = v;
+            return this;
+        }
+
         public KernelConfig build() {
             return new KernelConfig(livyUrl, auth, username, password, sessionConfigs, customHeaders,
                     heartbeatTimeoutSeconds, sessionStartupTimeout, connectTimeout, readTimeout,
-                    ignoreSslErrors, localPython, configProblems, progressMode);
+                    ignoreSslErrors, localPython, configProblems, progressMode,
+                    caBundle, clientCert, clientKey, clientKeyPassword);
         }
     }
 }
