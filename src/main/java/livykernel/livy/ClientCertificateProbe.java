@@ -10,15 +10,21 @@ import java.security.cert.X509Certificate;
 /**
  * The key manager of an https client without a client certificate: it presents none, but
  * notes that a server asked for one. Under TLS 1.3 a server that requires one only says so
- * after the handshake, and the client sees a bare "Broken pipe"; this note lets the error say why.
+ * after the handshake, and the client sees a bare "Broken pipe" or "unexpected end of stream"; this
+ * note lets the error say why. Once a server answered, it evidently did without one.
  */
 final class ClientCertificateProbe extends X509ExtendedKeyManager {
 
     private volatile boolean asked;
+    private volatile boolean answered;
 
-    /** True once any server this client talked to asked for a client certificate. */
-    boolean asked() {
-        return asked;
+    /** True when a server asked for a client certificate and none has answered this client yet. */
+    boolean wantsCertificate() {
+        return asked && !answered;
+    }
+
+    void answered() {
+        answered = true;
     }
 
     @Override

@@ -26,12 +26,13 @@ final class HandshakeErrors {
      * The sentence for {@code e}, or null when it is no TLS failure.
      *
      * @param who the server as the user knows it, e.g. "Livy at https://host:8998"
-     * @param askedForClientCertificate a server asked this client for a certificate ({@link ClientCertificateProbe})
+     * @param askedForClientCertificate a server asked this client for a certificate and none answered
+     *                                  ({@link ClientCertificateProbe#wantsCertificate})
      */
     static String explain(IOException e, String who, String host, TlsFiles files, boolean askedForClientCertificate) {
         boolean wantedOne = askedForClientCertificate && !files.hasClientCertificate();
         if (!(e instanceof SSLException) && !alert(e, "certificate_required") && !alert(e, "bad_certificate")
-                && !(wantedOne && e instanceof java.net.SocketException)) {
+                && !wantedOne) {
             return null;
         }
         if (has(e, CertificateExpiredException.class) || reason(e, CertPathValidatorException.BasicReason.EXPIRED)) {

@@ -242,7 +242,9 @@ public final class LivyClient {
         }
         okhttp3.Call call = noRetryHttpFor(u).newCall(get(u));
         call.timeout().timeout(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        ClientCertificateProbe asking = u.isHttps() && !base.isHttps() ? sparkUiProbe : probe;
         try (Response response = call.execute()) {
+            answered(asking);
             ResponseBody body = response.body();
             String text = body == null ? "" : body.string();
             if (response.code() == 404) {
@@ -256,7 +258,7 @@ public final class LivyClient {
             throw new LivyException("GET " + u.encodedPath() + " did not answer JSON (" + e.getOriginalMessage() + ").", e);
         } catch (IOException e) {
             String tlsProblem = HandshakeErrors.explain(e, "the Spark UI at " + origin(u), u.host(), tls,
-                    sparkUiProbe != null && sparkUiProbe.asked() || probe != null && probe.asked());
+                    asking != null && asking.wantsCertificate());
             throw new LivyException(tlsProblem != null ? tlsProblem : "GET " + u.encodedPath() + " failed: " + e, e);
         }
     }
@@ -304,6 +306,12 @@ public final class LivyClient {
         }
     }
 
+    private static void answered(ClientCertificateProbe p) {
+        if (p != null) {
+            p.answered();
+        }
+    }
+
     /** Scheme, host and port only: a URL may carry credentials. */
     private static String origin(HttpUrl u) {
         return u.scheme() + "://" + u.host() + ":" + u.port();
@@ -315,6 +323,7 @@ public final class LivyClient {
         }
         String what = request.method() + " " + request.url().encodedPath();
         try (Response response = http.newCall(request).execute()) {
+            answered(probe);
             ResponseBody body = response.body();
             String text = body == null ? "" : body.string();
             if (response.isRedirect()) {
@@ -348,7 +357,7 @@ public final class LivyClient {
                     + "). Check that Livy is running and LIVY_URL is right.", e);
         } catch (IOException e) {
             String tlsProblem = HandshakeErrors.explain(e, "Livy at " + origin(request.url()), request.url().host(), tls,
-                    probe != null && probe.asked());
+                    probe != null && probe.wantsCertificate());
             if (tlsProblem != null) {
                 throw new LivyException(tlsProblem, e);
             }
