@@ -295,4 +295,34 @@ class LivyClientMutualTlsTest {
             other.shutdown();
         }
     }
+
+    @Test
+    void aLostConnectionToAServerThatDidWithoutAClientCertificateIsNotBlamedOnOne() throws Exception {
+        server.shutdown();
+        server = new MockWebServer();
+        HandshakeCertificates certs = new HandshakeCertificates.Builder()
+                .heldCertificate(serverCertificate(new HeldCertificate.Builder()), ca.certificate())
+                .addTrustedCertificate(ca.certificate()).build();
+        server.useHttps(certs.sslSocketFactory(), false);
+        server.requestClientAuth(); // asks, but does without
+        server.start();
+        LivyClient livy = client(new TlsFiles(caFile, null, null, null));
+        server.enqueue(json(200, IDLE));
+        assertEquals("idle", livy.getSession(1).state());
+        for (int i = 0; i < 3; i++) {
+            server.enqueue(json(200, IDLE).setSocketPolicy(okhttp3.mockwebserver.SocketPolicy.DISCONNECT_AFTER_REQUEST));
+        }
+        String message = assertThrows(LivyException.class, () -> livy.getSession(1)).getMessage();
+        assertTrue(message.startsWith("The connection to Livy at " + origin() + " failed during GET /sessions/1"), message);
+    }
+
+    @Test
+    void ignoringSslErrorsStillPresentsTheClientCertificate() throws Exception {
+        TlsFiles noCa = new TlsFiles(null, rsaFiles().clientCert(), rsaFiles().clientKey(), null);
+        LivyClient lax = new LivyClient(new LivyClient.Settings(server.url("/").toString(), null, null, Map.of(),
+                Duration.ofSeconds(5), Duration.ofSeconds(5), List.of(1L), true, noCa));
+        server.enqueue(json(200, IDLE));
+        assertEquals("idle", lax.getSession(1).state());
+        assertEquals("CN=kernel", server.takeRequest(5, TimeUnit.SECONDS).getHandshake().peerPrincipal().getName());
+    }
 }
