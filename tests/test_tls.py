@@ -1,7 +1,8 @@
 """HTTPS with a private CA and client certificates, end to end: the standalone endpoint behind a
 TLS-terminating loopback proxy that requires a client certificate signed by a CA the test makes.
 A kernel with ca_bundle and the client certificate (an encrypted legacy OpenSSL key) runs cells
-and a Spark job through it; kernels missing one piece get one sentence as their first cell's error."""
+and a Spark job through it; kernels missing one piece, or facing a bad server certificate, get one
+sentence as their first cell's error."""
 import asyncio
 import datetime
 import ipaddress
@@ -25,11 +26,13 @@ def _name(cn):
     return x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, cn)])
 
 
-def _cert(subject_key, subject, issuer_key, issuer, ca=False, sans=None):
+def _cert(subject_key, subject, issuer_key, issuer, ca=False, sans=None, expired=False):
     now = datetime.datetime.now(datetime.timezone.utc)
+    start, end = ((now - datetime.timedelta(days=30), now - datetime.timedelta(days=1)) if expired
+                  else (now - datetime.timedelta(minutes=5), now + datetime.timedelta(days=1)))
     b = (x509.CertificateBuilder().subject_name(_name(subject)).issuer_name(_name(issuer))
          .public_key(subject_key.public_key()).serial_number(x509.random_serial_number())
-         .not_valid_before(now - datetime.timedelta(minutes=5)).not_valid_after(now + datetime.timedelta(days=1))
+         .not_valid_before(start).not_valid_after(end)
          .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True))
     if sans:
         b = b.add_extension(x509.SubjectAlternativeName(sans), critical=False)
@@ -46,14 +49,19 @@ def pki(tmp_path_factory):
     ca_key = ec.generate_private_key(ec.SECP256R1())
     ca = _cert(ca_key, "livy-kernel e2e CA", ca_key, "livy-kernel e2e CA", ca=True)
     server_key = ec.generate_private_key(ec.SECP256R1())
-    server = _cert(server_key, "proxy", ca_key, "livy-kernel e2e CA",
-                   sans=[x509.IPAddress(ipaddress.ip_address("127.0.0.1")), x509.DNSName("localhost")])
+    loopback = [x509.IPAddress(ipaddress.ip_address("127.0.0.1")), x509.DNSName("localhost")]
+    server = _cert(server_key, "proxy", ca_key, "livy-kernel e2e CA", sans=loopback)
+    expired = _cert(server_key, "proxy", ca_key, "livy-kernel e2e CA", sans=loopback, expired=True)
+    other_host = _cert(server_key, "proxy", ca_key, "livy-kernel e2e CA", sans=[x509.DNSName("livy.example.com")])
     client_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     client = _cert(client_key, "kernel", ca_key, "livy-kernel e2e CA")
     files = {
         "ca": d / "ca.pem", "server": d / "server.pem", "server_key": d / "server.key",
         "client": d / "client.pem", "client_key": d / "client.key",
+        "expired": d / "expired.pem", "other_host": d / "other-host.pem",
     }
+    files["expired"].write_bytes(_pem(expired) + _pem(ca))
+    files["other_host"].write_bytes(_pem(other_host) + _pem(ca))
     files["ca"].write_bytes(_pem(ca))
     files["server"].write_bytes(_pem(server) + _pem(ca))
     files["server_key"].write_bytes(server_key.private_bytes(
@@ -70,12 +78,12 @@ def pki(tmp_path_factory):
 class TlsProxy:
     """Terminates TLS on 127.0.0.1 (client certificate required) and forwards cleartext to the endpoint."""
 
-    def __init__(self, upstream_url, pki):
+    def __init__(self, upstream_url, pki, server_cert="server"):
         host_port = upstream_url.split("://", 1)[1].rstrip("/")
         self.upstream_host, port = host_port.rsplit(":", 1)
         self.upstream_port = int(port)
         self.ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-        self.ctx.load_cert_chain(pki["server"], pki["server_key"])
+        self.ctx.load_cert_chain(pki[server_cert], pki["server_key"])
         self.ctx.load_verify_locations(pki["ca"])
         self.ctx.verify_mode = ssl.CERT_REQUIRED
         self.clients = []   # subject CNs of the client certificates that passed
@@ -132,6 +140,16 @@ def proxied(pki):
         livy.stop()
 
 
+@pytest.fixture(scope="module")
+def bad_proxies(proxied, pki):
+    """Proxies in front of the same endpoint whose server certificate is expired, or for another host."""
+    livy, _ = proxied
+    proxies = {name: TlsProxy(livy.url, pki, server_cert=name) for name in ("expired", "other_host")}
+    yield proxies
+    for p in proxies.values():
+        p.stop()
+
+
 def _kernel_env(livy, proxy, pki, **overrides):
     env = {**os.environ, **livy.env(), "LIVY_URL": proxy.url, "LIVY_KERNEL_PROGRESS": "off",
            "LIVY_CA_BUNDLE": str(pki["ca"]), "LIVY_CLIENT_CERT": str(pki["client"]),
@@ -185,6 +203,26 @@ def test_a_tls_problem_is_the_first_cells_error_in_one_sentence(proxied, pki, ov
         assert expected in reply["evalue"], reply["evalue"]
         assert "Exception" not in reply["evalue"] and "\tat " not in "".join(reply["traceback"]), reply
         assert KEY_PASSWORD not in str(reply) and "wrong" not in reply["evalue"].replace("is wrong", ""), reply
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=False)
+
+
+@pytest.mark.parametrize("server_cert, sentence", [
+    ("expired", "Livy at https://127.0.0.1:{port} presented a certificate that has expired; the server needs a"
+                " renewed certificate."),
+    ("other_host", "Livy at https://127.0.0.1:{port} presented a certificate for livy.example.com, not for 127.0.0.1:"
+                   " use a host name the certificate holds in the URL."),
+], ids=["expired", "hostname-mismatch"])
+def test_a_bad_server_certificate_is_the_first_cells_error_in_one_sentence(proxied, bad_proxies, pki, server_cert,
+                                                                           sentence):
+    livy, _ = proxied
+    proxy = bad_proxies[server_cert]
+    km, kc = _start(_kernel_env(livy, proxy, pki))
+    try:
+        reply, outputs = run_cell(kc, "print(1+1)", timeout=120)
+        assert reply["status"] == "error", (reply, outputs)
+        assert sentence.format(port=proxy.port) in reply["evalue"], reply["evalue"]
     finally:
         kc.stop_channels()
         km.shutdown_kernel(now=False)

@@ -356,8 +356,9 @@ public final class LivyClient {
             throw new LivyException("Cannot reach Livy at " + url() + " (" + e.getMessage()
                     + "). Check that Livy is running and LIVY_URL is right.", e);
         } catch (IOException e) {
-            String tlsProblem = HandshakeErrors.explain(e, "Livy at " + origin(request.url()), request.url().host(), tls,
-                    probe != null && probe.wantsCertificate());
+            // an http Livy never speaks TLS (no redirects to https either): nothing to explain
+            String tlsProblem = !base.isHttps() ? null : HandshakeErrors.explain(e, "Livy at " + origin(request.url()),
+                    request.url().host(), tls, probe.wantsCertificate());
             if (tlsProblem != null) {
                 throw new LivyException(tlsProblem, e);
             }
