@@ -2,11 +2,13 @@ package livykernel;
 
 import livykernel.config.KernelConfig;
 import livykernel.livy.LivyClient;
+import livykernel.livy.TlsFiles;
 import livykernel.local.LocalLivyOptions;
 import livykernel.local.LocalLivyServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.file.Path;
 import java.util.function.Supplier;
 
 /**
@@ -47,8 +49,16 @@ final class LivyEndpoint implements Supplier<LivyClient>, AutoCloseable {
         }
         client = new LivyClient(new LivyClient.Settings(effective.livyUrl(), effective.username(), effective.password(),
                 effective.customHeaders(), effective.connectTimeout(), effective.readTimeout(), null,
-                effective.ignoreSslErrors()));
+                effective.ignoreSslErrors(), tlsFiles(effective)));
         return client;
+    }
+
+    private static TlsFiles tlsFiles(KernelConfig c) {
+        return new TlsFiles(path(c.caBundle()), path(c.clientCert()), path(c.clientKey()), c.clientKeyPassword());
+    }
+
+    private static Path path(String s) {
+        return s == null ? null : Path.of(s);
     }
 
     /** The URL in use, or a description when nothing was started yet. */

@@ -102,6 +102,13 @@ public final class ConfigLoader {
                     "LIVY_KERNEL_SESSION_AUTO_RECREATE");
         }
 
+        // TLS files sit with the other endpoint keys in kernel_python_credentials; top-level works too.
+        String caBundle = tlsSetting(creds, merged, "ca_bundle", "LIVY_CA_BUNDLE");
+        String clientCert = tlsSetting(creds, merged, "client_cert", "LIVY_CLIENT_CERT");
+        String clientKey = tlsSetting(creds, merged, "client_key", "LIVY_CLIENT_KEY");
+        String keyPassword = firstNonBlank(env.get("LIVY_CLIENT_KEY_PASSWORD"), text(creds, "client_key_password"),
+                text(merged, "client_key_password"));
+
         return defaults.toBuilder()
                 .livyUrl(url)
                 .auth(auth)
@@ -118,7 +125,21 @@ public final class ConfigLoader {
                 .configProblems(problems)
                 .progressMode(progress)
                 .sessionAutoRecreate(autoRecreate)
+                .caBundle(caBundle)
+                .clientCert(clientCert)
+                .clientKey(clientKey)
+                .clientKeyPassword(keyPassword)
                 .build();
+    }
+
+    /** A file path from the environment, the credentials block or the top level, with {@code ~} expanded. */
+    private String tlsSetting(JsonNode creds, JsonNode root, String key, String envVar) {
+        String v = firstNonBlank(env.get(envVar), text(creds, key), text(root, key));
+        if (v == null) {
+            return null;
+        }
+        v = v.trim();
+        return v.equals("~") || v.startsWith("~/") ? home + v.substring(1) : v;
     }
 
     private java.util.Optional<Path> sparkmagicFile() {

@@ -16,6 +16,10 @@ import java.util.Map;
  * @param configProblems    readable descriptions of config files that could not be used
  * @param progressMode      "on", "off", "text" or "widget" as configured (parsed by the progress display), or null
  * @param sessionAutoRecreate when the session is found gone before a cell ran, start a new one and run the cell in it
+ * @param caBundle          PEM file of CAs trusted besides the JDK's, or null
+ * @param clientCert        PEM client certificate chain for https, or null
+ * @param clientKey         PEM private key of {@code clientCert}, or null
+ * @param clientKeyPassword password of an encrypted {@code clientKey}, or null
  */
 public record KernelConfig(
         String livyUrl,
@@ -32,12 +36,23 @@ public record KernelConfig(
         String localPython,
         List<String> configProblems,
         String progressMode,
-        boolean sessionAutoRecreate) {
+        boolean sessionAutoRecreate,
+        String caBundle,
+        String clientCert,
+        String clientKey,
+        String clientKeyPassword) {
 
     public KernelConfig {
         sessionConfigs = Map.copyOf(sessionConfigs);
         customHeaders = Map.copyOf(customHeaders);
         configProblems = List.copyOf(configProblems);
+    }
+
+    /** Leaves the password and key password out: records print every component otherwise. */
+    @Override
+    public String toString() {
+        return "KernelConfig[livyUrl=" + livyUrl + ", auth=" + auth + ", username=" + username
+                + ", caBundle=" + caBundle + ", clientCert=" + clientCert + ", clientKey=" + clientKey + "]";
     }
 
     /** A builder holding the built-in defaults, the lowest layer of the loader's precedence. */
@@ -80,6 +95,10 @@ public record KernelConfig(
         private List<String> configProblems = List.of();
         private String progressMode;
         private boolean sessionAutoRecreate = true;
+        private String caBundle;
+        private String clientCert;
+        private String clientKey;
+        private String clientKeyPassword;
 
         private Builder() {
         }
@@ -100,6 +119,10 @@ public record KernelConfig(
             configProblems = c.configProblems;
             progressMode = c.progressMode;
             sessionAutoRecreate = c.sessionAutoRecreate;
+            caBundle = c.caBundle;
+            clientCert = c.clientCert;
+            clientKey = c.clientKey;
+            clientKeyPassword = c.clientKeyPassword;
         }
 
         /** Null selects the embedded local endpoint. */
@@ -178,10 +201,31 @@ public record KernelConfig(
             return this;
         }
 
+        public Builder caBundle(String v) {
+            caBundle = v;
+            return this;
+        }
+
+        public Builder clientCert(String v) {
+            clientCert = v;
+            return this;
+        }
+
+        public Builder clientKey(String v) {
+            clientKey = v;
+            return this;
+        }
+
+        public Builder clientKeyPassword(String v) {
+            clientKeyPassword = v;
+            return this;
+        }
+
         public KernelConfig build() {
             return new KernelConfig(livyUrl, auth, username, password, sessionConfigs, customHeaders,
                     heartbeatTimeoutSeconds, sessionStartupTimeout, connectTimeout, readTimeout,
-                    ignoreSslErrors, localPython, configProblems, progressMode, sessionAutoRecreate);
+                    ignoreSslErrors, localPython, configProblems, progressMode, sessionAutoRecreate,
+                    caBundle, clientCert, clientKey, clientKeyPassword);
         }
     }
 }

@@ -39,25 +39,44 @@ public final class LivyClient {
     private final OkHttpClient http;
     private final ObjectMapper json = new ObjectMapper();
     private final boolean trustsAnyCertificate;
+    private final TlsFiles tls;
+    private final ClientCertificateProbe probe;
+    // A TLS file that cannot be used: every call fails with its sentence, so that the first cell says it.
+    private final LivyException setupError;
 
     /**
      * Connection settings for one Livy endpoint.
      *
      * @param ignoreSslErrors for an https URL: accept any certificate and host name (sparkmagic's
      *                        {@code ignore_ssl_errors}); no effect on http
+     * @param tls             CA bundle and client certificate for https (Livy's and the Spark UI's)
      */
     public record Settings(String url, String username, String password, Map<String, String> headers,
                            Duration connectTimeout, Duration readTimeout, List<Long> retryBackoffMillis,
-                           boolean ignoreSslErrors) {
+                           boolean ignoreSslErrors, TlsFiles tls) {
         public Settings {
             headers = headers == null ? Map.of() : Map.copyOf(headers);
             retryBackoffMillis = retryBackoffMillis == null ? List.of(200L, 500L, 1000L, 2000L) : List.copyOf(retryBackoffMillis);
+            tls = tls == null ? TlsFiles.NONE : tls;
+        }
+
+        /** With the JDK's trust only and no client certificate. */
+        public Settings(String url, String username, String password, Map<String, String> headers,
+                        Duration connectTimeout, Duration readTimeout, List<Long> retryBackoffMillis,
+                        boolean ignoreSslErrors) {
+            this(url, username, password, headers, connectTimeout, readTimeout, retryBackoffMillis, ignoreSslErrors, null);
         }
 
         /** With certificate checks on. */
         public Settings(String url, String username, String password, Map<String, String> headers,
                         Duration connectTimeout, Duration readTimeout, List<Long> retryBackoffMillis) {
             this(url, username, password, headers, connectTimeout, readTimeout, retryBackoffMillis, false);
+        }
+
+        /** Leaves the password out: records print every component otherwise. */
+        @Override
+        public String toString() {
+            return "Settings[url=" + url + ", username=" + username + ", tls=" + tls + "]";
         }
     }
 
@@ -95,8 +114,20 @@ public final class LivyClient {
             // Only the scheme, host and port: the URL may carry credentials.
             LOG.warn("ignore_ssl_errors is set: certificate checks are off for Livy at {}://{}:{}",
                     parsed.scheme(), parsed.host(), parsed.port());
-            Certificates.trustEverything(builder);
         }
+        this.tls = settings.tls();
+        // Only for https: the probe is a TLS class that an http Livy must not load.
+        this.probe = parsed.isHttps() ? new ClientCertificateProbe() : null;
+        LivyException problem = null;
+        if (parsed.isHttps()) {
+            try {
+                Certificates.configure(builder, tls, trustsAnyCertificate, probe);
+            } catch (LivyException e) {
+                LOG.warn("{}", e.getMessage());
+                problem = e;
+            }
+        }
+        this.setupError = problem;
         this.http = builder.build();
     }
 
@@ -109,10 +140,13 @@ public final class LivyClient {
         return url.isHttps() ? List.of(ConnectionSpec.MODERN_TLS, ConnectionSpec.CLEARTEXT) : List.of(ConnectionSpec.CLEARTEXT);
     }
 
-    private LivyClient(HttpUrl base, OkHttpClient http, boolean trustsAnyCertificate) {
-        this.base = base;
+    private LivyClient(LivyClient from, OkHttpClient http) {
+        this.base = from.base;
         this.http = http;
-        this.trustsAnyCertificate = trustsAnyCertificate;
+        this.trustsAnyCertificate = from.trustsAnyCertificate;
+        this.tls = from.tls;
+        this.probe = from.probe;
+        this.setupError = from.setupError;
     }
 
     /**
@@ -120,7 +154,7 @@ public final class LivyClient {
      * requests that must answer quickly, such as completion while the user types.
      */
     public LivyClient withCallTimeout(Duration timeout) {
-        return new LivyClient(base, http.newBuilder().callTimeout(timeout).build(), trustsAnyCertificate);
+        return new LivyClient(this, http.newBuilder().callTimeout(timeout).build());
     }
 
     /** True when this client accepts any certificate from Livy ({@code ignore_ssl_errors} on an https URL). */
@@ -203,9 +237,14 @@ public final class LivyClient {
         if (u == null) {
             throw new LivyException("'" + absoluteUrl + "' is not an http(s) URL.", null);
         }
+        if (setupError != null) {
+            throw setupError;
+        }
         okhttp3.Call call = noRetryHttpFor(u).newCall(get(u));
         call.timeout().timeout(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        ClientCertificateProbe asking = u.isHttps() && !base.isHttps() ? sparkUiProbe : probe;
         try (Response response = call.execute()) {
+            answered(asking);
             ResponseBody body = response.body();
             String text = body == null ? "" : body.string();
             if (response.code() == 404) {
@@ -218,12 +257,15 @@ public final class LivyClient {
         } catch (JsonProcessingException e) {
             throw new LivyException("GET " + u.encodedPath() + " did not answer JSON (" + e.getOriginalMessage() + ").", e);
         } catch (IOException e) {
-            throw new LivyException("GET " + u.encodedPath() + " failed: " + e, e);
+            String tlsProblem = HandshakeErrors.explain(e, "the Spark UI at " + origin(u), u.host(), tls,
+                    asking != null && asking.wantsCertificate());
+            throw new LivyException(tlsProblem != null ? tlsProblem : "GET " + u.encodedPath() + " failed: " + e, e);
         }
     }
 
     private OkHttpClient noRetryHttp;
     private OkHttpClient noRetryTlsHttp;
+    private volatile ClientCertificateProbe sparkUiProbe;
 
     /** The Spark UI may be https behind an http Livy; TLS is then set up on first use only. */
     private synchronized OkHttpClient noRetryHttpFor(HttpUrl u) {
@@ -236,7 +278,10 @@ public final class LivyClient {
             return noRetryHttp;
         }
         if (noRetryTlsHttp == null) {
-            noRetryTlsHttp = noRetryHttp.newBuilder().connectionSpecs(connectionSpecsFor(u)).build();
+            // ignore_ssl_errors is for an https Livy only; the CA bundle and client certificate serve here too
+            sparkUiProbe = new ClientCertificateProbe();
+            noRetryTlsHttp = Certificates.configure(noRetryHttp.newBuilder().connectionSpecs(connectionSpecsFor(u)),
+                    tls, false, sparkUiProbe).build();
         }
         return noRetryTlsHttp;
     }
@@ -261,9 +306,24 @@ public final class LivyClient {
         }
     }
 
+    private static void answered(ClientCertificateProbe p) {
+        if (p != null) {
+            p.answered();
+        }
+    }
+
+    /** Scheme, host and port only: a URL may carry credentials. */
+    private static String origin(HttpUrl u) {
+        return u.scheme() + "://" + u.host() + ":" + u.port();
+    }
+
     private <T> T call(Request request, Function<JsonNode, T> parser) {
+        if (setupError != null) {
+            throw setupError;
+        }
         String what = request.method() + " " + request.url().encodedPath();
         try (Response response = http.newCall(request).execute()) {
+            answered(probe);
             ResponseBody body = response.body();
             String text = body == null ? "" : body.string();
             if (response.isRedirect()) {
@@ -296,10 +356,11 @@ public final class LivyClient {
             throw new LivyException("Cannot reach Livy at " + url() + " (" + e.getMessage()
                     + "). Check that Livy is running and LIVY_URL is right.", e);
         } catch (IOException e) {
-            if (base.isHttps() && Certificates.isCertificateFailure(e)) {
-                throw new LivyException("Livy at " + url() + " presented a certificate this JVM does not trust ("
-                        + e.getMessage() + "). Add its CA to the JVM's trust store, or set ignore_ssl_errors to true"
-                        + " in the config to skip certificate checks.", e);
+            // an http Livy never speaks TLS (no redirects to https either): nothing to explain
+            String tlsProblem = !base.isHttps() ? null : HandshakeErrors.explain(e, "Livy at " + origin(request.url()),
+                    request.url().host(), tls, probe.wantsCertificate());
+            if (tlsProblem != null) {
+                throw new LivyException(tlsProblem, e);
             }
             throw new LivyException("The connection to Livy at " + url() + " failed during " + what + ": " + e.getMessage(), e);
         }

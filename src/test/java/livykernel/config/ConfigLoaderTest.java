@@ -148,4 +148,26 @@ class ConfigLoaderTest {
         assertFalse(load(Map.of("LIVY_URL", "local")).certificateChecksOff());
         assertFalse(KernelConfig.builder().livyUrl("https://livy:8998").build().certificateChecksOff());
     }
+
+    @Test
+    void tlsFilesComeFromCredentialsOrTopLevelWithTheEnvironmentOnTop() throws IOException {
+        sparkmagic("""
+                {"kernel_python_credentials": {"url": "https://livy:8998", "ca_bundle": "~/ca.pem",
+                  "client_cert": "/etc/c.pem", "client_key_password": "file-pw"},
+                 "client_key": "/etc/top.key", "client_cert": "/etc/ignored.pem"}
+                """);
+        KernelConfig c = load(Map.of());
+        assertEquals(home + "/ca.pem", c.caBundle());
+        assertEquals("/etc/c.pem", c.clientCert(), "the credentials block wins over the top level");
+        assertEquals("/etc/top.key", c.clientKey());
+        assertEquals("file-pw", c.clientKeyPassword());
+        KernelConfig e = load(Map.of("LIVY_CA_BUNDLE", "/env/ca.pem", "LIVY_CLIENT_CERT", "/env/c.pem",
+                "LIVY_CLIENT_KEY", "/env/k.pem", "LIVY_CLIENT_KEY_PASSWORD", "env-pw"));
+        assertEquals("/env/ca.pem", e.caBundle());
+        assertEquals("/env/c.pem", e.clientCert());
+        assertEquals("/env/k.pem", e.clientKey());
+        assertEquals("env-pw", e.clientKeyPassword());
+        assertFalse(e.toString().contains("env-pw"), e.toString());
+        assertNull(load(Map.of("SPARKMAGIC_CONF_DIR", home.resolve("none").toString())).caBundle());
+    }
 }

@@ -50,7 +50,8 @@ class LivyClientTlsTest {
         assertFalse(strict.trustsAnyCertificate());
         LivyException e = assertThrows(LivyException.class, () -> strict.getSession(1));
         assertInstanceOf(javax.net.ssl.SSLHandshakeException.class, e.getCause(), String.valueOf(e.getCause()));
-        assertTrue(e.getMessage().contains("certificate this JVM does not trust"), e.getMessage());
+        assertTrue(e.getMessage().contains("signed by a CA this kernel does not trust"), e.getMessage());
+        assertTrue(e.getMessage().contains("ca_bundle"), e.getMessage());
         assertTrue(e.getMessage().contains("ignore_ssl_errors"), e.getMessage());
     }
 
