@@ -68,7 +68,7 @@ public final class Main {
                 url -> endpoint.get().getAbsolute(url, Duration.ofSeconds(3)),
                 Executors.newSingleThreadScheduledExecutor(daemon("spark-progress")));
         StatementRunner runner = new StatementRunner(sessions, endpoint, scheduler, PollingPolicy.DEFAULT,
-                config.configProblems(), progress, config.sessionAutoRecreate(), new SessionCells());
+                startupNotices(config), progress, config.sessionAutoRecreate(), new SessionCells());
         LivyCellExecutor executor = new LivyCellExecutor(runner, new OutputMapper());
         // Runs on every JVM exit (shutdown request, SIGTERM): the embedded endpoint kills its
         // Spark processes. The kernel's own hook deletes the Livy session before this matters.
@@ -113,6 +113,16 @@ public final class Main {
         System.setProperty("org.slf4j.simpleLogger.showThreadName", "false");
         System.setProperty("org.slf4j.simpleLogger.showShortLogName", "true");
         System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
+    }
+
+    /** What the first cell tells the user about the configuration: files that could not be used, checks that are off. */
+    private static java.util.List<String> startupNotices(KernelConfig config) {
+        java.util.List<String> notices = new java.util.ArrayList<>(config.configProblems());
+        if (config.certificateChecksOff()) {
+            notices.add("ignore_ssl_errors is on: the certificate and host name of " + livykernel.magics.SecretMasker.maskUrl(config.livyUrl()) + " are not checked, "
+                    + "so anyone on the network path can read and change what the kernel sends. Set ca_bundle instead.");
+        }
+        return notices;
     }
 
     /** The configured progress mode ({@code progress_mode}, {@code LIVY_KERNEL_PROGRESS}); ON when unset or unknown. */

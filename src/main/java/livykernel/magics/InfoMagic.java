@@ -106,6 +106,19 @@ final class InfoMagic implements Magic {
             e.put("ignore_ssl_errors", "true: the certificate and host name of this Livy are NOT checked; anyone on "
                     + "the network path can read and change what the kernel sends. Set a CA bundle instead where you can.");
         }
+        if (c.caBundle() != null) {
+            e.put("ca_bundle", c.caBundle());
+        }
+        if (c.clientCert() != null) {
+            e.put("client_cert", c.clientCert());
+        }
+        if (c.clientKey() != null) {
+            e.put("client_key", c.clientKey());
+        }
+        if (c.clientKeyPassword() != null) {
+            e.put("client_key_password", SecretMasker.MASK);
+        }
+        e.put("session_auto_recreate", c.sessionAutoRecreate());
         e.put("session_startup_timeout_seconds", c.sessionStartupTimeout().toSeconds());
         e.put("livy_server_heartbeat_timeout_seconds", c.heartbeatTimeoutSeconds());
         return e;

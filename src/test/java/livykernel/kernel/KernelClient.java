@@ -62,6 +62,10 @@ final class KernelClient implements AutoCloseable {
             Message reply = receive(shell, Duration.ofSeconds(2));
             assertNotNull(reply, "no kernel_info_reply");
             Message status = receive(iopub, Duration.ofMillis(300));
+            if (status != null && "iopub_welcome".equals(status.msgType())) {
+                // Subscribed now, after this kernel_info's own status went out: ask once more.
+                continue;
+            }
             if (status != null) {
                 // drain until this request's idle
                 if (!isIdleFor(status, id)) {

@@ -65,4 +65,20 @@ class SecretMaskerTest {
         assertFalse(plain.contains("ignore_ssl_errors"), plain);
         assertTrue(warned.contains("ignore_ssl_errors: true: the certificate and host name of this Livy are NOT checked"), warned);
     }
+
+    @Test
+    void infoShowsTlsFilesButNeverTheKeyPassword() {
+        livykernel.session.SessionManager sessions = Fixtures.sessions(Map.of());
+        KernelConfig tls = Fixtures.config(Map.of()).toBuilder().livyUrl("https://livy.example:8998")
+                .caBundle("/etc/ca.pem").clientCert("/home/a/cert.pem").clientKey("/home/a/key.pem")
+                .clientKeyPassword("k3y-pass-77").build();
+        Map<String, Object> bundle = new InfoMagic(new MagicContext(sessions, null, null, tls,
+                () -> "https://livy.example:8998", null)).bundle();
+        String text = bundle.get("text/plain").toString();
+        assertTrue(text.contains("ca_bundle: /etc/ca.pem") && text.contains("client_key: /home/a/key.pem"), text);
+        assertTrue(text.contains("client_key_password: " + SecretMasker.MASK), text);
+        for (Object v : bundle.values()) {
+            assertFalse(v.toString().contains("k3y-pass-77"), v.toString());
+        }
+    }
 }
