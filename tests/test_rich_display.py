@@ -154,6 +154,8 @@ def test_pandas_dataframe_shows_its_own_html(kernel):
     [shown] = displays(ok(kc, "import pandas as pd\ndisplay(pd.DataFrame({'a': [1, 2], 'b': ['x', 'y']}))"))
     assert "<table" in shown["data"]["text/html"] and "<td>x</td>" in shown["data"]["text/html"]
     assert "a" in shown["data"]["text/plain"]
+    [series] = displays(ok(kc, "display(pd.Series([3, 4], name='s'))"))
+    assert "<td>4</td>" in series["data"]["text/html"] and "Name: s" in series["data"]["text/plain"]
 
 
 def test_matplotlib_figure_is_a_png(kernel):

@@ -95,6 +95,10 @@ def _livy_kernel_install_display(max_rows, max_bytes):
             return table(obj, limit), {}
         if type(obj).__module__.startswith("matplotlib") and hasattr(obj, "savefig"):
             data, metadata = figure(obj), {}
+        elif type(obj).__module__.startswith("pandas") and type(obj).__name__ == "Series":
+            # A Series has no HTML form of its own; as a one-column frame it shows like one.
+            data, metadata = rich(obj.to_frame())
+            data["text/plain"] = repr(obj)
         else:
             data, metadata = rich(obj)
         data.setdefault("text/plain", repr(obj))
