@@ -88,8 +88,9 @@ public final class BundleDecoder {
                         : JSON.convertValue(e.getValue(), Object.class));
             }
         }
-        Map<String, Object> metadata = root.path("metadata").isObject()
-                ? JSON.convertValue(root.path("metadata"), Map.class) : Map.of();
+        Map<String, Object> metadata = new LinkedHashMap<>();
+        root.path("metadata").fields().forEachRemaining(e -> metadata.put(e.getKey(),
+                JSON.convertValue(e.getValue(), Object.class)));
         return new Output.Display(bundle, metadata);
     }
 
