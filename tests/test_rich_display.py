@@ -189,6 +189,14 @@ def test_a_malformed_frame_is_a_note_never_the_marker(kernel):
     assert "\x1e" not in stderr_of(outputs) + stdout_of(outputs)
 
 
+def test_display_inside_pretty_is_a_display_not_its_frame(kernel):
+    _, kc = kernel
+    outputs = ok(kc, "%%pretty\nprint('p')\ndisplayHTML('<b>in pretty</b>')\nspark.range(2).toDF('id')")
+    assert [d["data"]["text/html"] for d in displays(outputs)] == ["<b>in pretty</b>"]
+    assert stdout_of(outputs) == "p\n"
+    assert any(t == "execute_result" for t, _ in outputs)
+
+
 def test_helpers_come_back_in_a_new_session(kernel):
     _, kc = kernel
     ok(kc, "%%configure -f\n{}")
