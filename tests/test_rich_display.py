@@ -145,6 +145,13 @@ def test_display_leaves_underscore_alone(kernel):
     ok(kc, "6 * 7")
     ok(kc, "display(1)\ndisplayHTML('<i>y</i>')")
     assert stdout_of(ok(kc, "print(_)")) == "42\n"
+    broken = ok(kc, "class Broken:\n"
+                    "    def _repr_html_(self):\n"
+                    "        raise ValueError('no html')\n"
+                    "    def __repr__(self):\n"
+                    "        return 'Broken()'\n"
+                    "Broken()")
+    assert stdout_of(broken) == "Broken()\n", "no rich form after all: Livy's repr"
 
 
 def test_pandas_dataframe_shows_its_own_html(kernel):
@@ -195,6 +202,32 @@ def test_display_inside_pretty_is_a_display_not_its_frame(kernel):
     assert [d["data"]["text/html"] for d in displays(outputs)] == ["<b>in pretty</b>"]
     assert stdout_of(outputs) == "p\n"
     assert any(t == "execute_result" for t, _ in outputs)
+
+
+def test_a_rich_last_expression_is_the_cells_result_and_sets_underscore(kernel):
+    _, kc = kernel
+    outputs = ok(kc, "print('p')\nspark.range(3).toDF('id')")
+    [result] = [c for t, c in outputs if t == "execute_result"]
+    assert re.findall(r"<td>(\d+)</td>", result["data"]["text/html"]) == ["0", "1", "2"]
+    assert stdout_of(outputs) == "p\n" and displays(outputs) == []
+    assert stdout_of(ok(kc, "print(type(_).__name__, _.columns)")) == "DataFrame ['id']\n"
+    plain = ok(kc, "40 + 2")
+    assert stdout_of(plain) == "42\n" and not [t for t, _ in plain if t == "execute_result"]
+    assert stdout_of(ok(kc, "print(_)")) == "42\n"
+
+
+@pytest.fixture
+def plain_repr_kernel():
+    yield from warmed_kernel("warm = 'up'", env={"LIVY_KERNEL_RICH_RESULTS": "false"})
+
+
+def test_rich_results_off_keeps_livys_plain_repr(plain_repr_kernel):
+    _, kc = plain_repr_kernel
+    outputs = ok(kc, "spark.range(3)")
+    assert stdout_of(outputs) == "DataFrame[id: bigint]\n"
+    assert not [t for t, _ in outputs if t == "execute_result"]
+    [shown] = displays(ok(kc, "display(spark.range(2))"))
+    assert "application/vnd.dataresource+json" in shown["data"], "display() itself still works"
 
 
 def test_helpers_come_back_in_a_new_session(kernel):

@@ -70,7 +70,7 @@ public final class Main {
                 Executors.newSingleThreadScheduledExecutor(daemon("spark-progress")));
         StatementRunner runner = new StatementRunner(sessions, endpoint, scheduler, PollingPolicy.DEFAULT,
                 config.configProblems(), progress, config.sessionAutoRecreate(), new SessionCells())
-                .sessionSetup(SessionDisplay.installCode());
+                .sessionSetup(SessionDisplay.installCode(config.richResults()));
         LivyCellExecutor executor = new LivyCellExecutor(runner, new OutputMapper());
         // Runs on every JVM exit (shutdown request, SIGTERM): the embedded endpoint kills its
         // Spark processes. The kernel's own hook deletes the Livy session before this matters.

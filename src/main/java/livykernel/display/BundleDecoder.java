@@ -91,7 +91,8 @@ public final class BundleDecoder {
         Map<String, Object> metadata = new LinkedHashMap<>();
         root.path("metadata").fields().forEachRemaining(e -> metadata.put(e.getKey(),
                 JSON.convertValue(e.getValue(), Object.class)));
-        return new Output.Display(bundle, metadata);
+        // The cell's last expression (the session's displayhook) is its result, as in IPython.
+        return root.path("result").asBoolean() ? new Output.Result(bundle) : new Output.Display(bundle, metadata);
     }
 
     private static Map<String, Object> table(JsonNode t) {

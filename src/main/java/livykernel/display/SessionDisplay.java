@@ -27,21 +27,26 @@ public final class SessionDisplay {
     private SessionDisplay() {
     }
 
-    /** The hidden statement that installs the helpers; it prints nothing and leaves {@code _} alone. */
-    public static String installCode(int maxRows, int maxBytes) {
+    /**
+     * The hidden statement that installs the helpers; it prints nothing and leaves {@code _} alone.
+     * With {@code richResults} the cell's last expression, when it has a rich form, is sent as a
+     * result frame ({@code "result": true}) instead of Livy's repr.
+     */
+    public static String installCode(int maxRows, int maxBytes, boolean richResults) {
         try (InputStream in = SessionDisplay.class.getResourceAsStream("session_display.py")) {
             if (in == null) {
                 throw new IllegalStateException("session_display.py is missing from the kernel's jar");
             }
             return new String(in.readAllBytes(), StandardCharsets.UTF_8)
                     .replace("%MAX_ROWS%", Integer.toString(maxRows))
-                    .replace("%MAX_BYTES%", Integer.toString(maxBytes));
+                    .replace("%MAX_BYTES%", Integer.toString(maxBytes))
+                    .replace("%RICH_RESULTS%", richResults ? "True" : "False");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    public static String installCode() {
-        return installCode(DEFAULT_MAX_ROWS, DEFAULT_MAX_BYTES);
+    public static String installCode(boolean richResults) {
+        return installCode(DEFAULT_MAX_ROWS, DEFAULT_MAX_BYTES, richResults);
     }
 }

@@ -4,8 +4,9 @@
 # cell's prints; the kernel's display.BundleDecoder turns the frames back into display_data.
 # Everything else lives inside one function that deletes itself, so the namespace gains only
 # the two names, and the statement ends in a statement (not an expression) so `_` is untouched.
-def _livy_kernel_install_display(max_rows, max_bytes):
+def _livy_kernel_install_display(max_rows, max_bytes, rich_results):
     import base64
+    import builtins
     import json
     import sys
 
@@ -104,8 +105,11 @@ def _livy_kernel_install_display(max_rows, max_bytes):
         data.setdefault("text/plain", repr(obj))
         return data, metadata
 
-    def emit(data, metadata):
-        body = json.dumps({"data": data, "metadata": metadata}, default=str).encode("utf-8")
+    def emit(data, metadata, result=False):
+        frame = {"data": data, "metadata": metadata}
+        if result:
+            frame["result"] = True
+        body = json.dumps(frame, default=str).encode("utf-8")
         if len(body) > max_bytes:
             # Never send what the kernel would drop: say how big it was instead.
             body = json.dumps({"dropped": len(body), "cap": max_bytes}).encode("utf-8")
@@ -120,11 +124,36 @@ def _livy_kernel_install_display(max_rows, max_bytes):
         """Shows an HTML string."""
         emit({"text/html": str(html), "text/plain": str(html)}, {})
 
+    def has_rich_form(value):
+        if isinstance(value, type):
+            return False  # a class's _repr_html_ is an unbound function, not a form of the class
+        if spark_frame(value) or (type(value).__module__.startswith("matplotlib") and hasattr(value, "savefig")):
+            return True
+        if type(value).__module__.startswith("pandas") and type(value).__name__ == "Series":
+            return True
+        return any(callable(getattr(value, name, None)) for name in ["_repr_mimebundle_"] + [n for _, n in reprs])
+
+    plain_hook = sys.displayhook
+
+    def result_hook(value):
+        # Livy's REPL echoes the cell's last expression through sys.displayhook; a value with a
+        # rich form becomes the cell's result bundle instead of its repr, and sets _ as the REPL does.
+        if value is None or not has_rich_form(value):
+            return plain_hook(value)
+        data, metadata = bundle(value, max_rows)
+        if set(data) == {"text/plain"}:
+            # Every _repr_*_ failed (or answered anything, as a py4j JavaObject does): Livy's repr it is.
+            return plain_hook(value)
+        builtins._ = value
+        emit(data, metadata, result=True)
+
     globals()["display"] = display
     globals()["displayHTML"] = displayHTML
+    if rich_results:
+        sys.displayhook = result_hook
 
 
 try:
-    _livy_kernel_install_display(%MAX_ROWS%, %MAX_BYTES%)
+    _livy_kernel_install_display(%MAX_ROWS%, %MAX_BYTES%, %RICH_RESULTS%)
 finally:
     del _livy_kernel_install_display

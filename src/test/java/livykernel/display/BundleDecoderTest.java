@@ -125,6 +125,14 @@ class BundleDecoderTest {
     }
 
     @Test
+    void aResultFrameIsTheCellsResult() {
+        List<Output> out = mapper.map(livy("p\n" + frame("{\"data\": {\"text/html\": \"<b>r</b>\", \"text/plain\": \"R\"}, "
+                + "\"metadata\": {}, \"result\": true}"))).outputs();
+        assertEquals(List.of(new Output.Stream("stdout", "p\n"), new Output.Result(Map.of("text/html", "<b>r</b>",
+                "text/plain", "R"))), out);
+    }
+
+    @Test
     void textPrintedWithoutANewlineBeforeADisplayStaysItsOwnStream() {
         List<Output> out = mapper.map(livy("a" + frame("{\"data\": {\"text/plain\": \"x\"}}"))).outputs();
         assertEquals(List.of("stdout:a", "display:[text/plain]"), out.stream().map(BundleDecoderTest::describe).toList());
