@@ -111,6 +111,8 @@ def test_nbconvert_executes_the_rich_display_example(tmp_path, livy_env):
     assert any("<table" in h and "square" in h and "livy-table-caption" not in h for h in html), "pandas' own table"
     assert sum("background:#2a7" in h for h in html) == 2
     assert any("image/png" in d for d in shown)
+    [result] = [o.data for o in outputs if o.output_type == "execute_result"]
+    assert [r["square"] for r in result["application/vnd.dataresource+json"]["data"]] == [36, 49]
     assert sessions(livy_env) == [], "the kernel left its Livy session behind"
 
 
