@@ -43,12 +43,17 @@ def write_notebook(path, cells, parameters_cell=None):
     return path
 
 
-def test_nbconvert_executes_the_quickstart(tmp_path, livy_env):
-    out = tmp_path / "quickstart.out.ipynb"
+def execute_example(name, tmp_path):
+    """examples/<name>.ipynb run by nbconvert, as the notebook it writes."""
+    out = tmp_path / (name + ".out.ipynb")
     subprocess.run([str(VENV_BIN / "jupyter"), "nbconvert", "--to", "notebook", "--execute",
-                    "--ExecutePreprocessor.timeout=600", str(ROOT / "examples" / "quickstart.ipynb"),
+                    "--ExecutePreprocessor.timeout=600", str(ROOT / "examples" / (name + ".ipynb")),
                     "--output", str(out)], check=True, timeout=900)
-    nb = nbformat.read(str(out), as_version=4)
+    return nbformat.read(str(out), as_version=4)
+
+
+def test_nbconvert_executes_the_quickstart(tmp_path, livy_env):
+    nb = execute_example("quickstart", tmp_path)
     assert nb.metadata["language_info"]["name"] == "python"
     texts = "".join(o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.outputs)
     assert "1000" in texts
@@ -89,3 +94,27 @@ def test_papermill_stops_at_the_failing_cell(tmp_path, livy_env):
     assert failing[0].metadata["papermill"]["exception"] is True
     last = code_cells[-1]
     assert last.source == "print('after')" and last.outputs == [] and last.execution_count is None
+
+
+def test_nbconvert_executes_the_rich_display_example(tmp_path, livy_env):
+    nb = execute_example("rich-display", tmp_path)
+    outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
+    assert not any(o.output_type == "error" for o in outputs)
+    # Spark job progress is a display too (a widget or a status line); ours are the ones display() wrote.
+    shown = [o.data for o in outputs if o.output_type == "display_data" and not is_progress(o.data)]
+    tables = [d["application/vnd.dataresource+json"]["data"] for d in shown
+              if "application/vnd.dataresource+json" in d]
+    assert [r["square"] for r in tables[0]] == [i * i for i in range(8)]
+    assert [r["n"] for r in tables[1]] == [0, 1, 2, 3, 4]
+    html = [d.get("text/html", "") for d in shown]
+    assert any("<h3>Hello <i>from</i> the session</h3>" == h for h in html)
+    assert any("<table" in h and "square" in h and "livy-table-caption" not in h for h in html), "pandas' own table"
+    assert sum("background:#2a7" in h for h in html) == 2
+    assert any("image/png" in d for d in shown)
+    [result] = [o.data for o in outputs if o.output_type == "execute_result"]
+    assert [r["square"] for r in result["application/vnd.dataresource+json"]["data"]] == [36, 49]
+    assert sessions(livy_env) == [], "the kernel left its Livy session behind"
+
+
+def is_progress(data):
+    return "application/vnd.jupyter.widget-view+json" in data or set(data) == {"text/plain"}

@@ -3,6 +3,7 @@ package livykernel;
 import livykernel.config.ConfigLoader;
 import livykernel.config.KernelConfig;
 import livykernel.display.OutputMapper;
+import livykernel.display.SessionDisplay;
 import livykernel.kernel.JupyterKernel;
 import livykernel.livy.PollingPolicy;
 import livykernel.local.LocalLivyMain;
@@ -68,7 +69,8 @@ public final class Main {
                 url -> endpoint.get().getAbsolute(url, Duration.ofSeconds(3)),
                 Executors.newSingleThreadScheduledExecutor(daemon("spark-progress")));
         StatementRunner runner = new StatementRunner(sessions, endpoint, scheduler, PollingPolicy.DEFAULT,
-                startupNotices(config), progress, config.sessionAutoRecreate(), new SessionCells());
+                startupNotices(config), progress, config.sessionAutoRecreate(), new SessionCells())
+                .sessionSetup(SessionDisplay.installCode(config.richResults()));
         LivyCellExecutor executor = new LivyCellExecutor(runner, new OutputMapper());
         // Runs on every JVM exit (shutdown request, SIGTERM): the embedded endpoint kills its
         // Spark processes. The kernel's own hook deletes the Livy session before this matters.

@@ -102,6 +102,12 @@ public final class ConfigLoader {
                     "LIVY_KERNEL_SESSION_AUTO_RECREATE");
         }
 
+        boolean richResults = merged.path("rich_results").asBoolean(defaults.richResults());
+        if (env.containsKey("LIVY_KERNEL_RICH_RESULTS")) {
+            richResults = parseBoolean(env.get("LIVY_KERNEL_RICH_RESULTS"), richResults, problems,
+                    "LIVY_KERNEL_RICH_RESULTS");
+        }
+
         // TLS files sit with the other endpoint keys in kernel_python_credentials; top-level works too.
         String caBundle = tlsSetting(creds, merged, "ca_bundle", "LIVY_CA_BUNDLE");
         String clientCert = tlsSetting(creds, merged, "client_cert", "LIVY_CLIENT_CERT");
@@ -125,6 +131,7 @@ public final class ConfigLoader {
                 .configProblems(problems)
                 .progressMode(progress)
                 .sessionAutoRecreate(autoRecreate)
+                .richResults(richResults)
                 .caBundle(caBundle)
                 .clientCert(clientCert)
                 .clientKey(clientKey)

@@ -20,6 +20,8 @@ import java.util.Map;
  * @param clientCert        PEM client certificate chain for https, or null
  * @param clientKey         PEM private key of {@code clientCert}, or null
  * @param clientKeyPassword password of an encrypted {@code clientKey}, or null
+ * @param richResults       a cell's last expression with a rich form (a DataFrame, HTML…) shows as display() does;
+ *                          false keeps Livy's plain repr, as sparkmagic shows it
  */
 public record KernelConfig(
         String livyUrl,
@@ -40,7 +42,8 @@ public record KernelConfig(
         String caBundle,
         String clientCert,
         String clientKey,
-        String clientKeyPassword) {
+        String clientKeyPassword,
+        boolean richResults) {
 
     public KernelConfig {
         sessionConfigs = Map.copyOf(sessionConfigs);
@@ -95,6 +98,7 @@ public record KernelConfig(
         private List<String> configProblems = List.of();
         private String progressMode;
         private boolean sessionAutoRecreate = true;
+        private boolean richResults = true;
         private String caBundle;
         private String clientCert;
         private String clientKey;
@@ -119,6 +123,7 @@ public record KernelConfig(
             configProblems = c.configProblems;
             progressMode = c.progressMode;
             sessionAutoRecreate = c.sessionAutoRecreate;
+            richResults = c.richResults;
             caBundle = c.caBundle;
             clientCert = c.clientCert;
             clientKey = c.clientKey;
@@ -201,6 +206,11 @@ public record KernelConfig(
             return this;
         }
 
+        public Builder richResults(boolean v) {
+            richResults = v;
+            return this;
+        }
+
         public Builder caBundle(String v) {
             caBundle = v;
             return this;
@@ -225,7 +235,7 @@ public record KernelConfig(
             return new KernelConfig(livyUrl, auth, username, password, sessionConfigs, customHeaders,
                     heartbeatTimeoutSeconds, sessionStartupTimeout, connectTimeout, readTimeout,
                     ignoreSslErrors, localPython, configProblems, progressMode, sessionAutoRecreate,
-                    caBundle, clientCert, clientKey, clientKeyPassword);
+                    caBundle, clientCert, clientKey, clientKeyPassword, richResults);
         }
     }
 }

@@ -19,6 +19,10 @@ public final class HelpTable {
     public record LivyMagic(String usage, String summary, String example) {
     }
 
+    /** Not magics but functions every session has; %%help is where users look for what the kernel adds. */
+    static final String DISPLAY_NOTE = "In Python code: display(obj, ...) shows DataFrames as tables (limit=N rows), "
+            + "figures, HTML and any object with IPython's _repr_*_ methods; displayHTML(html) shows HTML.";
+
     private HelpTable() {
     }
 
@@ -41,7 +45,7 @@ public final class HelpTable {
                     .append(Bundles.esc(l.summary())).append("</td><td><code>").append(Bundles.esc(l.example()))
                     .append("</code></td></tr>\n");
         }
-        return sb.append("</tbody>\n</table>").toString();
+        return sb.append("</tbody>\n</table>\n<p>").append(Bundles.esc(DISPLAY_NOTE)).append("</p>").toString();
     }
 
     static String text(List<Magic> magics, List<LivyMagic> livyMagics) {
@@ -58,6 +62,6 @@ public final class HelpTable {
         for (LivyMagic l : livyMagics) {
             sb.append("  ").append(l.usage()).append("  ").append(l.summary()).append('\n');
         }
-        return sb.toString().stripTrailing();
+        return sb.append('\n').append(DISPLAY_NOTE).toString();
     }
 }

@@ -20,15 +20,20 @@ public sealed interface Output {
         }
     }
 
-    /** A display_data mime bundle. */
-    record Display(Map<String, Object> data) implements Output {
+    /** A display_data mime bundle and its metadata (an image's size, for one). */
+    record Display(Map<String, Object> data, Map<String, Object> metadata) implements Output {
         public Display {
             data = Collections.unmodifiableMap(new LinkedHashMap<>(data)); // keeps the bundle's order
+            metadata = Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
+        }
+
+        public Display(Map<String, Object> data) {
+            this(data, Map.of());
         }
 
         @Override
         public void publishTo(CellOutput out) {
-            out.display(data, Map.of(), null);
+            out.display(data, metadata, null);
         }
     }
 

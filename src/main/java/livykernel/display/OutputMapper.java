@@ -13,13 +13,24 @@ import java.util.Map;
 
 /**
  * Maps a finished Livy statement's output to what the cell shows, as a pure function: text
- * becomes stdout, PNG a display, JSON and Livy tables a result with a text fallback, and an
- * error an error result.
+ * becomes stdout with the session's display() bundles taken out as displays, PNG a display,
+ * JSON and Livy tables a result with a text fallback, and an error an error result.
  */
 public final class OutputMapper {
 
     public static final String LIVY_TABLE = "application/vnd.livy.table.v1+json";
     private static final ObjectMapper JSON = Bundles.PRETTY;
+
+    private final BundleDecoder bundles;
+
+    public OutputMapper() {
+        this(new BundleDecoder());
+    }
+
+    /** {@code bundles} reads the display() frames the session's helpers wrote into text/plain. */
+    public OutputMapper(BundleDecoder bundles) {
+        this.bundles = bundles;
+    }
 
     public Rendered map(StatementOutput output) {
         if (output == null) {
@@ -41,9 +52,7 @@ public final class OutputMapper {
         }
         List<Output> outputs = new ArrayList<>();
         String text = data.path("text/plain").asText("");
-        if (!text.isEmpty()) {
-            outputs.add(new Output.Stream("stdout", text.endsWith("\n") ? text : text + "\n"));
-        }
+        outputs.addAll(bundles.decode(text));
         if (data.has("image/png")) {
             Map<String, Object> bundle = new LinkedHashMap<>();
             bundle.put("image/png", data.get("image/png").asText().replaceAll("\\s", ""));

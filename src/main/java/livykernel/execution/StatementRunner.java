@@ -60,6 +60,10 @@ public final class StatementRunner {
     private volatile boolean shuttingDown;
     private boolean noticesShown;
     private long outageLimitMillis = OUTAGE_LIMIT_MILLIS;
+    /** How long the first cell of a new session waits for its setup (the REPL's Python may still be starting). */
+    private static final Duration SETUP_BUDGET = Duration.ofSeconds(60);
+    private String sessionSetup;
+    private int setUpSession = -1;
 
     public StatementRunner(SessionManager sessions, Supplier<LivyClient> client, ScheduledExecutorService scheduler,
                            PollingPolicy policy, List<String> startupNotices, StatementListener listener) {
@@ -81,6 +85,15 @@ public final class StatementRunner {
         this.policy = policy;
         this.startupNotices = List.copyOf(startupNotices);
         this.listener = listener;
+    }
+
+    /**
+     * Python run as a hidden statement in every new session before its first statement (the
+     * display() helpers); a new session is one whose id differs from the last one set up.
+     */
+    public StatementRunner sessionSetup(String code) {
+        this.sessionSetup = code;
+        return this;
     }
 
     /** For tests: a shorter limit for riding out a Livy outage. */
@@ -133,6 +146,7 @@ public final class StatementRunner {
             if (interrupted(request)) {
                 return Errors.interrupted("The cell was not run.");
             }
+            setUp(session);
             try {
                 statement = livy.submitStatement(session.id(), code, kind);
             } catch (LivyException e) {
@@ -358,6 +372,22 @@ public final class StatementRunner {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return Optional.empty();
+        }
+    }
+
+    private void setUp(Session session) {
+        if (sessionSetup == null || session.id() == setUpSession) {
+            return;
+        }
+        // Only a statement that ran counts: a busy session (a cancelled cell still ending) is tried again next cell.
+        Optional<StatementOutput> done = hidden(sessionSetup, SETUP_BUDGET);
+        if (done.isPresent()) {
+            setUpSession = session.id();
+            if (done.get().isError()) {
+                LOG.warn("session {} setup failed: {}: {}", session.id(), done.get().ename(), done.get().evalue());
+            }
+        } else {
+            LOG.info("session {} setup did not run yet; trying again before the next statement", session.id());
         }
     }
 

@@ -1,5 +1,6 @@
 package livykernel.magics;
 
+import livykernel.display.BundleDecoder;
 import livykernel.display.Bundles;
 import livykernel.display.Errors;
 import livykernel.display.ResultTable;
@@ -17,6 +18,7 @@ import java.util.Map;
 final class PrettyMagic implements Magic {
 
     static final int DEFAULT_MAX_ROWS = 100;
+    private static final BundleDecoder BUNDLES = new BundleDecoder();
 
     private final MagicContext ctx;
 
@@ -85,7 +87,8 @@ final class PrettyMagic implements Magic {
             return Errors.usage("LivyError", "The cell ran but its result could not be read back from the session.");
         }
         if (!printed.before().isEmpty()) {
-            out.stream("stdout", printed.before() + "\n");
+            // The code may call display(): its bundles come out as displays, in order with its prints.
+            BUNDLES.decode(printed.before()).forEach(o -> o.publishTo(out));
         }
         if (!printed.after().isBlank()) {
             out.stream("stderr", printed.after().strip() + "\n");

@@ -47,6 +47,14 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void richResultsAreOnUnlessTurnedOff() throws IOException {
+        assertTrue(load(Map.of()).richResults());
+        sparkmagic("{\"rich_results\": false}");
+        assertFalse(load(Map.of()).richResults());
+        assertTrue(load(Map.of("LIVY_KERNEL_RICH_RESULTS", "true")).richResults(), "the environment wins");
+    }
+
+    @Test
     void livyUrlLocalSelectsEmbeddedEndpoint() {
         assertTrue(load(Map.of("LIVY_URL", "local")).usesLocalEndpoint());
     }

@@ -126,6 +126,7 @@ class RouterAndHelpTest {
         for (String livyMagic : List.of("%json", "%table", "%matplot")) {
             assertTrue(text.contains(livyMagic), livyMagic);
         }
+        assertTrue(text.contains("display(obj, ...)") && html.contains("displayHTML(html)"), "the session's helpers");
         assertTrue(registry.names().containsAll(List.of("info", "logs", "configure", "sql", "help", "cleanup",
                 "delete", "pretty", "local", "send_to_spark", "progress", "spark")));
     }

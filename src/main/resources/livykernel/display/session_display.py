@@ -1,0 +1,159 @@
+# Run by the kernel as a hidden statement in every new session (Apache Livy or the embedded
+# endpoint): defines display() and displayHTML() in the user's namespace. Livy's REPL returns
+# only text/plain, so each display writes one framed mime bundle to stdout, in order with the
+# cell's prints; the kernel's display.BundleDecoder turns the frames back into display_data.
+# Everything else lives inside one function that deletes itself, so the namespace gains only
+# the two names, and the statement ends in a statement (not an expression) so `_` is untouched.
+def _livy_kernel_install_display(max_rows, max_bytes, rich_results):
+    import base64
+    import builtins
+    import json
+    import sys
+
+    start, end = "\x1elivy-kernel-display:", "\x03"
+    reprs = [("text/html", "_repr_html_"), ("text/markdown", "_repr_markdown_"),
+             ("image/svg+xml", "_repr_svg_"), ("image/png", "_repr_png_"), ("image/jpeg", "_repr_jpeg_"),
+             ("text/latex", "_repr_latex_"), ("application/json", "_repr_json_")]
+
+    def plain(v):
+        # Table cells as JSON can hold them: NaN and infinities become null and text.
+        if hasattr(v, "asDict"):
+            return {k: plain(x) for k, x in v.asDict().items()}
+        if isinstance(v, dict):
+            return {str(k): plain(x) for k, x in v.items()}
+        if isinstance(v, (list, tuple)):
+            return [plain(x) for x in v]
+        if isinstance(v, float) and v != v:
+            return None
+        if isinstance(v, float) and v in (float("inf"), float("-inf")):
+            return str(v)
+        if v is None or isinstance(v, (bool, int, float, str)):
+            return v
+        return str(v)
+
+    def spark_frame(obj):
+        for module in ("pyspark.sql", "pyspark.sql.connect.dataframe"):
+            try:
+                cls = getattr(__import__(module, fromlist=["DataFrame"]), "DataFrame")
+            except Exception:
+                continue
+            if isinstance(obj, cls):
+                return True
+        return False
+
+    def table(df, limit):
+        rows = df.take(limit + 1) if limit >= 0 else df.collect()
+        truncated = 0 <= limit < len(rows)
+        rows = rows[:limit] if truncated else rows
+        return {"application/vnd.livy-kernel.table+json": {
+            "schema": json.loads(df.schema.json()), "rows": [[plain(x) for x in r] for r in rows],
+            "truncated": truncated, "limit": limit,
+            "types": [f.name + ": " + f.dataType.simpleString() for f in df.schema.fields]}}
+
+    def figure(obj):
+        import io
+        buf = io.BytesIO()
+        obj.savefig(buf, format="png", bbox_inches="tight")
+        return {"image/png": base64.b64encode(buf.getvalue()).decode("ascii")}
+
+    def encoded(mime, value):
+        if isinstance(value, bytes):
+            return base64.b64encode(value).decode("ascii") if mime.startswith("image/") else value.decode("utf-8")
+        return value
+
+    def rich(obj):
+        # IPython's protocol: _repr_mimebundle_ first, then each _repr_*_ method; a method that
+        # raises or returns None is skipped, so the plain repr always remains.
+        data, metadata = {}, {}
+        method = getattr(obj, "_repr_mimebundle_", None)
+        if callable(method):
+            try:
+                got = method(include=None, exclude=None)
+                if isinstance(got, tuple):
+                    got, more = got
+                    metadata.update(more or {})
+                for mime, value in (got or {}).items():
+                    data[mime] = encoded(mime, value)
+            except Exception:
+                pass
+        for mime, name in reprs:
+            method = getattr(obj, name, None)
+            if mime in data or not callable(method):
+                continue
+            try:
+                value = method()
+            except Exception:
+                continue
+            if isinstance(value, tuple):
+                value, more = value
+                metadata[mime] = more
+            if value is not None:
+                data[mime] = encoded(mime, value)
+        return data, metadata
+
+    def bundle(obj, limit):
+        if spark_frame(obj):
+            return table(obj, limit), {}
+        if type(obj).__module__.startswith("matplotlib") and hasattr(obj, "savefig"):
+            data, metadata = figure(obj), {}
+        elif type(obj).__module__.startswith("pandas") and type(obj).__name__ == "Series":
+            # A Series has no HTML form of its own; as a one-column frame it shows like one.
+            data, metadata = rich(obj.to_frame())
+            data["text/plain"] = repr(obj)
+        else:
+            data, metadata = rich(obj)
+        data.setdefault("text/plain", repr(obj))
+        return data, metadata
+
+    def emit(data, metadata, result=False):
+        frame = {"data": data, "metadata": metadata}
+        if result:
+            frame["result"] = True
+        body = json.dumps(frame, default=str).encode("utf-8")
+        if len(body) > max_bytes:
+            # Never send what the kernel would drop: say how big it was instead.
+            body = json.dumps({"dropped": len(body), "cap": max_bytes}).encode("utf-8")
+        sys.stdout.write(start + base64.b64encode(body).decode("ascii") + end + "\n")
+
+    def display(*objs, limit=None):
+        """Shows each object in its richest form (HTML, images, a table of a DataFrame's first rows)."""
+        for obj in objs:
+            emit(*bundle(obj, max_rows if limit is None else limit))
+
+    def displayHTML(html):
+        """Shows an HTML string."""
+        emit({"text/html": str(html), "text/plain": str(html)}, {})
+
+    def has_rich_form(value):
+        if isinstance(value, type):
+            return False  # a class's _repr_html_ is an unbound function, not a form of the class
+        if spark_frame(value) or (type(value).__module__.startswith("matplotlib") and hasattr(value, "savefig")):
+            return True
+        if type(value).__module__.startswith("pandas") and type(value).__name__ == "Series":
+            return True
+        return any(callable(getattr(value, name, None)) for name in ["_repr_mimebundle_"] + [n for _, n in reprs])
+
+    plain_hook = sys.displayhook
+
+    def result_hook(value):
+        # Livy's REPL echoes the cell's last expression through sys.displayhook; a value with a
+        # rich form becomes the cell's result bundle instead of its repr, and sets _ as the REPL does.
+        if value is None or not has_rich_form(value):
+            return plain_hook(value)
+        data, metadata = bundle(value, max_rows)
+        if set(data) == {"text/plain"}:
+            # Every _repr_*_ failed (or answered anything, as a py4j JavaObject does): Livy's repr it is.
+            return plain_hook(value)
+        builtins._ = value
+        emit(data, metadata, result=True)
+
+    globals()["display"] = display
+    globals()["displayHTML"] = displayHTML
+    if rich_results:
+        sys.displayhook = result_hook
+
+
+try:
+    _livy_kernel_install_display(%MAX_ROWS%, %MAX_BYTES%, %RICH_RESULTS%)
+finally:
+    del _livy_kernel_install_display
