@@ -20,6 +20,7 @@ import java.util.Map;
  * @param clientCert        PEM client certificate chain for https, or null
  * @param clientKey         PEM private key of {@code clientCert}, or null
  * @param clientKeyPassword password of an encrypted {@code clientKey}, or null
+ * @param sessionPrestart   create the session when the kernel starts; null: only for the embedded endpoint
  */
 public record KernelConfig(
         String livyUrl,
@@ -40,7 +41,8 @@ public record KernelConfig(
         String caBundle,
         String clientCert,
         String clientKey,
-        String clientKeyPassword) {
+        String clientKeyPassword,
+        Boolean sessionPrestart) {
 
     public KernelConfig {
         sessionConfigs = Map.copyOf(sessionConfigs);
@@ -68,6 +70,14 @@ public record KernelConfig(
     /** True when the kernel should start and use its embedded Livy-compatible endpoint. */
     public boolean usesLocalEndpoint() {
         return livyUrl == null;
+    }
+
+    /**
+     * Whether the kernel creates its session as soon as it starts. Off by default for a remote
+     * Livy: on a shared cluster a session holds YARN resources even for a notebook opened only to read.
+     */
+    public boolean prestartsSession() {
+        return sessionPrestart != null ? sessionPrestart : usesLocalEndpoint();
     }
 
     /**
@@ -99,6 +109,7 @@ public record KernelConfig(
         private String clientCert;
         private String clientKey;
         private String clientKeyPassword;
+        private Boolean sessionPrestart;
 
         private Builder() {
         }
@@ -123,6 +134,7 @@ public record KernelConfig(
             clientCert = c.clientCert;
             clientKey = c.clientKey;
             clientKeyPassword = c.clientKeyPassword;
+            sessionPrestart = c.sessionPrestart;
         }
 
         /** Null selects the embedded local endpoint. */
@@ -221,11 +233,17 @@ public record KernelConfig(
             return this;
         }
 
+        /** Null: pre-start only on the embedded endpoint. */
+        public Builder sessionPrestart(Boolean v) {
+            sessionPrestart = v;
+            return this;
+        }
+
         public KernelConfig build() {
             return new KernelConfig(livyUrl, auth, username, password, sessionConfigs, customHeaders,
                     heartbeatTimeoutSeconds, sessionStartupTimeout, connectTimeout, readTimeout,
                     ignoreSslErrors, localPython, configProblems, progressMode, sessionAutoRecreate,
-                    caBundle, clientCert, clientKey, clientKeyPassword);
+                    caBundle, clientCert, clientKey, clientKeyPassword, sessionPrestart);
         }
     }
 }

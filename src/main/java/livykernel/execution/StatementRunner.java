@@ -135,6 +135,7 @@ public final class StatementRunner {
             }
             try {
                 statement = livy.submitStatement(session.id(), code, kind);
+                sessions.statementSubmitted();
             } catch (LivyException e) {
                 Optional<SessionLoss> loss = sessions.lossBy(e, false);
                 if (loss.isEmpty()) {
@@ -394,7 +395,7 @@ public final class StatementRunner {
     /** Stops following (the kernel is going away) and deletes the session. */
     public void shutdown() {
         shuttingDown = true;
-        sessions.delete();
+        sessions.close();
     }
 
     /** Shows a starting session's state in the cell, updated in place until it is ready. */
