@@ -131,12 +131,13 @@ public final class SessionManager {
             throws SessionStartException, InterruptedException {
         LivyClient client = client();
         awaitPrestartCreated(cancelled);
+        // Once the background polls have stopped, the pre-start's outcome can no longer change under this cell.
+        takeOverPrestart();
         SessionStartException failed = prestartFailure;
+        prestartFailure = null;
         if (failed != null && session == null) {
-            prestartFailure = null;
             throw failed;
         }
-        takeOverPrestart();
         if (session == null) {
             Session created;
             try {
@@ -179,8 +180,8 @@ public final class SessionManager {
             }
             p = new Prestart(creationBody());
             prestart = p;
+            prestartFailure = null;
         }
-        prestartFailure = null;
         Thread t = new Thread(() -> create(p), "livy-prestart");
         t.setDaemon(true);
         t.start();

@@ -168,6 +168,23 @@ class SessionPrestartTest {
     }
 
     @Test
+    void aPrestartedSessionThatDiesIsReportedOnceByTheFirstCell() throws Exception {
+        stateAfterCreate = "dead";
+        sessions.prestart();
+        await("the background polls saw it dead", () -> livy.requests.contains("GET /sessions/1")
+                && sessions.current() == null);
+        CellResult failed = cell("print(1)", new Fixtures.Recorder());
+        assertFalse(failed.ok());
+        assertTrue(failed.toString().contains("The Spark session 1 failed to start: Livy reports state 'dead'"),
+                failed.toString());
+        assertEquals(1, bodies.size());
+        stateAfterCreate = "idle";
+        CellResult second = cell("print(1)", new Fixtures.Recorder());
+        assertTrue(second.ok(), second.toString());
+        assertEquals(2, bodies.size(), "the second cell started a new session");
+    }
+
+    @Test
     void aTopConfigureWithOtherSettingsReplacesThePrestartedSessionWithoutForce() throws Exception {
         stateAfterCreate = "starting";
         sessions.prestart();
