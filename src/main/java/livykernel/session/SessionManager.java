@@ -147,10 +147,27 @@ public final class SessionManager {
             }
             install(created, null);
         }
+        if (!session.isReady() && prestartedWith != null) {
+            // The background polls may be a poll behind: a session already ready shows no status line.
+            session = peek(client, session);
+            if (session.isReady()) {
+                lastActivityMillis = clock.millis();
+            }
+        }
         if (session.isReady()) {
             return session;
         }
         return awaitReady(client, observer, cancelled);
+    }
+
+    /** Livy's current view of {@code known}, or {@code known} when Livy does not say (the wait that follows will). */
+    private static Session peek(LivyClient client, Session known) {
+        try {
+            Session now = client.getSession(known.id());
+            return now.isReady() ? now : known;
+        } catch (LivyException e) {
+            return known;
+        }
     }
 
     private static SessionStartException createFailure(LivyClient client, LivyException e) {

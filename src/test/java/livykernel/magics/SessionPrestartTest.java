@@ -151,6 +151,40 @@ class SessionPrestartTest {
     }
 
     @Test
+    void aSessionReadySinceTheLastBackgroundPollShowsNoStatusLine() throws Exception {
+        stateAfterCreate = "starting";
+        sessions.prestart();
+        await("a background poll saw it starting", () -> livy.requests.contains("GET /sessions/1"));
+        states.put(1, "idle");
+        Fixtures.Recorder out = new Fixtures.Recorder();
+        CellResult r = cell("print(1)", out);
+        assertTrue(r.ok(), r.toString());
+        assertFalse(titles(out).contains("Starting Spark session"), titles(out));
+    }
+
+    @Test
+    void aStillStartingPrestartedSessionShowsTheStatusLineUntilReady() throws Exception {
+        stateAfterCreate = "starting";
+        sessions.prestart();
+        await("a background poll saw it starting", () -> livy.requests.contains("GET /sessions/1"));
+        Fixtures.Recorder out = new Fixtures.Recorder();
+        Thread cell = new Thread(() -> {
+            try {
+                assertTrue(cell("print(1)", out).ok());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        cell.start();
+        await("the cell shows the session starting", () -> titles(out).contains("Starting Spark session 1"));
+        states.put(1, "idle");
+        cell.join(10_000);
+        assertFalse(cell.isAlive());
+        assertTrue(titles(out).contains("Spark session 1 ready in"), titles(out));
+        assertEquals(1, count("POST /sessions"));
+    }
+
+    @Test
     void aFailedPrestartIsShownOnceByTheFirstCellAndTheSecondRetries() throws Exception {
         postFails = true;
         sessions.prestart();
