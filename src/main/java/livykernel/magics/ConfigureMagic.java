@@ -38,6 +38,9 @@ final class ConfigureMagic implements Magic {
             .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
+    private static final String SET_BEFORE_START =
+            "Session configuration set; the first cell that runs code starts the Spark session with it:";
+
     private final MagicContext ctx;
 
     ConfigureMagic(MagicContext ctx) {
@@ -76,7 +79,7 @@ final class ConfigureMagic implements Magic {
         Map<String, Object> merged = merge(ctx.sessions().sessionConfigs(), update);
         switch (ctx.sessions().configureBeforeUse(merged)) {
             case SET -> {
-                show(out, "Session configuration set; the first cell that runs code starts the Spark session with it:");
+                show(out, SET_BEFORE_START);
                 return CellResult.success();
             }
             case UNCHANGED -> {
@@ -96,7 +99,7 @@ final class ConfigureMagic implements Magic {
         if (running == null) {
             // Found gone meanwhile: the settings wait for the next session.
             ctx.sessions().setSessionConfigs(merged);
-            show(out, "Session configuration set; the first cell that runs code starts the Spark session with it:");
+            show(out, SET_BEFORE_START);
             return CellResult.success();
         }
         if (!call.args().has("force")) {
