@@ -24,7 +24,9 @@ def kc(tmp_path_factory):
         "session_configs": {"conf": {"spark.livykernel.fromfile": "yes",
                                      "spark.hadoop.fs.s3a.secret.key": SECRET_CONF}},
     }))
-    env = {**os.environ, "LIVY_KERNEL_CONFIG": str(cfg)}
+    # The "before the session" magics below need a kernel without a session, so no pre-start here
+    # (tests/test_prestart.py covers it, and %%configure over a pre-started session).
+    env = {**os.environ, "LIVY_KERNEL_CONFIG": str(cfg), "LIVY_KERNEL_SESSION_PRESTART": "false"}
     km, kc = start_new_kernel(kernel_name=KERNEL_NAME, startup_timeout=60, env=env)
     yield kc
     kc.stop_channels()

@@ -81,6 +81,11 @@ public final class Main {
                 new SessionCompleter(magics, sessions, runner, Duration.ofMillis(1500)));
         progress.attach(kernel.comms());
         exitWhenParentDies();
+        // Sockets first, so kernel_info is answered at once; the session is created off this thread.
+        kernel.start();
+        if (config.prestartsSession()) {
+            sessions.prestart();
+        }
         kernel.run();
     }
 

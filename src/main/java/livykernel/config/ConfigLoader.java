@@ -108,6 +108,13 @@ public final class ConfigLoader {
                     "LIVY_KERNEL_RICH_RESULTS");
         }
 
+        JsonNode prestartNode = merged.path("session_prestart");
+        Boolean prestart = prestartNode.isBoolean() ? Boolean.valueOf(prestartNode.asBoolean()) : null;
+        if (env.containsKey("LIVY_KERNEL_SESSION_PRESTART")) {
+            prestart = parseBoolean(env.get("LIVY_KERNEL_SESSION_PRESTART"), prestart != null ? prestart : url == null,
+                    problems, "LIVY_KERNEL_SESSION_PRESTART");
+        }
+
         // TLS files sit with the other endpoint keys in kernel_python_credentials; top-level works too.
         String caBundle = tlsSetting(creds, merged, "ca_bundle", "LIVY_CA_BUNDLE");
         String clientCert = tlsSetting(creds, merged, "client_cert", "LIVY_CLIENT_CERT");
@@ -136,6 +143,7 @@ public final class ConfigLoader {
                 .clientCert(clientCert)
                 .clientKey(clientKey)
                 .clientKeyPassword(keyPassword)
+                .sessionPrestart(prestart)
                 .build();
     }
 

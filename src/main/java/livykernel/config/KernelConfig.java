@@ -22,6 +22,7 @@ import java.util.Map;
  * @param clientKeyPassword password of an encrypted {@code clientKey}, or null
  * @param richResults       a cell's last expression with a rich form (a DataFrame, HTML…) shows as display() does;
  *                          false keeps Livy's plain repr, as sparkmagic shows it
+ * @param sessionPrestart   create the session when the kernel starts; null: only for the embedded endpoint
  */
 public record KernelConfig(
         String livyUrl,
@@ -43,7 +44,8 @@ public record KernelConfig(
         String clientCert,
         String clientKey,
         String clientKeyPassword,
-        boolean richResults) {
+        boolean richResults,
+        Boolean sessionPrestart) {
 
     public KernelConfig {
         sessionConfigs = Map.copyOf(sessionConfigs);
@@ -71,6 +73,14 @@ public record KernelConfig(
     /** True when the kernel should start and use its embedded Livy-compatible endpoint. */
     public boolean usesLocalEndpoint() {
         return livyUrl == null;
+    }
+
+    /**
+     * Whether the kernel creates its session as soon as it starts. Off by default for a remote
+     * Livy: on a shared cluster a session holds YARN resources even for a notebook opened only to read.
+     */
+    public boolean prestartsSession() {
+        return sessionPrestart != null ? sessionPrestart : usesLocalEndpoint();
     }
 
     /**
@@ -103,6 +113,7 @@ public record KernelConfig(
         private String clientCert;
         private String clientKey;
         private String clientKeyPassword;
+        private Boolean sessionPrestart;
 
         private Builder() {
         }
@@ -128,6 +139,7 @@ public record KernelConfig(
             clientCert = c.clientCert;
             clientKey = c.clientKey;
             clientKeyPassword = c.clientKeyPassword;
+            sessionPrestart = c.sessionPrestart;
         }
 
         /** Null selects the embedded local endpoint. */
@@ -231,11 +243,17 @@ public record KernelConfig(
             return this;
         }
 
+        /** Null: pre-start only on the embedded endpoint. */
+        public Builder sessionPrestart(Boolean v) {
+            sessionPrestart = v;
+            return this;
+        }
+
         public KernelConfig build() {
             return new KernelConfig(livyUrl, auth, username, password, sessionConfigs, customHeaders,
                     heartbeatTimeoutSeconds, sessionStartupTimeout, connectTimeout, readTimeout,
                     ignoreSslErrors, localPython, configProblems, progressMode, sessionAutoRecreate,
-                    caBundle, clientCert, clientKey, clientKeyPassword, richResults);
+                    caBundle, clientCert, clientKey, clientKeyPassword, richResults, sessionPrestart);
         }
     }
 }

@@ -149,6 +149,7 @@ public final class StatementRunner {
             setUp(session);
             try {
                 statement = livy.submitStatement(session.id(), code, kind);
+                sessions.statementSubmitted();
             } catch (LivyException e) {
                 Optional<SessionLoss> loss = sessions.lossBy(e, false);
                 if (loss.isEmpty()) {
@@ -424,7 +425,7 @@ public final class StatementRunner {
     /** Stops following (the kernel is going away) and deletes the session. */
     public void shutdown() {
         shuttingDown = true;
-        sessions.delete();
+        sessions.close();
     }
 
     /** Shows a starting session's state in the cell, updated in place until it is ready. */

@@ -22,7 +22,8 @@ import java.util.Set;
 /**
  * {@code %%configure [-f]} + a JSON body of Livy session settings. The body merges into the
  * configured session settings (nested "conf" key by key, unlike sparkmagic which replaced them).
- * Before the session starts it only sets them; afterwards {@code -f} recreates the session.
+ * Before the session starts it only sets them; a pre-started session no code ran in yet is
+ * replaced when they differ; once code ran, {@code -f} recreates the session.
  * Invalid JSON or an unknown Livy field is an error and changes nothing.
  */
 final class ConfigureMagic implements Magic {
@@ -36,6 +37,9 @@ final class ConfigureMagic implements Magic {
     private static final ObjectMapper JSON = new ObjectMapper()
             .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+    private static final String SET_BEFORE_START =
+            "Session configuration set; the first cell that runs code starts the Spark session with it:";
 
     private final MagicContext ctx;
 
@@ -73,10 +77,29 @@ final class ConfigureMagic implements Magic {
     public CellResult run(MagicCall call, CellOutput out) throws InterruptedException {
         Map<String, Object> update = parse(call.body());
         Map<String, Object> merged = merge(ctx.sessions().sessionConfigs(), update);
+        switch (ctx.sessions().configureBeforeUse(merged)) {
+            case SET -> {
+                show(out, SET_BEFORE_START);
+                return CellResult.success();
+            }
+            case UNCHANGED -> {
+                show(out, "The pre-started Spark session already has this configuration, so it was kept:");
+                return CellResult.success();
+            }
+            case REPLACED -> {
+                show(out, "The pre-started Spark session had other settings, so it was deleted and a new one is "
+                        + "starting with this configuration:");
+                return CellResult.success();
+            }
+            case IN_USE -> {
+                // Code ran in the session: only -f may throw its state away.
+            }
+        }
         Session running = ctx.sessions().current();
         if (running == null) {
+            // Found gone meanwhile: the settings wait for the next session.
             ctx.sessions().setSessionConfigs(merged);
-            show(out, "Session configuration set; the first cell that runs code starts the Spark session with it:");
+            show(out, SET_BEFORE_START);
             return CellResult.success();
         }
         if (!call.args().has("force")) {

@@ -19,15 +19,19 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
  * Owns the kernel's one Livy session and everything the kernel asks Livy about sessions:
- * creates it when the first cell needs it and waits until it is ready, keeps Livy's heartbeat
+ * creates it when the first cell needs it (or pre-starts it when the kernel starts) and waits
+ * until it is ready, keeps Livy's heartbeat
  * fed, decides from Livy's state when it is gone (and forgets it), deletes it on shutdown, and
  * lists, deletes and reads the logs of sessions for the magics.
  */
@@ -38,6 +42,8 @@ public final class SessionManager {
     /** GET /sessions pages at 100; a busy shared cluster can have more, but not without bound. */
     private static final int LIST_PAGE = 100;
     private static final int LIST_MAX = 10_000;
+    /** How long shutdown waits for a pre-start's POST in flight, to delete the session it creates. */
+    private static final int CLOSE_WAIT_SECONDS = 5;
 
     private final Supplier<LivyClient> clientSupplier;
     private final ScheduledExecutorService scheduler;
@@ -54,6 +60,18 @@ public final class SessionManager {
     private volatile long lastActivityMillis;
     /** A loss found outside a cell (a refresh for %%info or completion) that no cell has told the user about yet. */
     private volatile SessionLoss untold;
+
+    /** Guards the hand-over between a pre-start's own threads and the cell or magic that meets it. */
+    private final Object prestartLock = new Object();
+    /** The pre-start whose POST /sessions is in flight, or null. Guarded by prestartLock. */
+    private Prestart prestart;
+    /** The background polls of a pre-started session until it is ready, or null. Guarded by prestartLock. */
+    private Prestart following;
+    /** Why the pre-start failed, for the first cell to show once. */
+    private volatile SessionStartException prestartFailure;
+    /** The body the current session was pre-started with, while no user statement has run in it; else null. */
+    private volatile Map<String, Object> prestartedWith;
+    private volatile boolean closed;
 
     /** {@code scheduler} runs the heartbeat and the polls of a starting session. */
     public SessionManager(Supplier<LivyClient> clientSupplier, ScheduledExecutorService scheduler,
@@ -107,28 +125,277 @@ public final class SessionManager {
     /**
      * Returns a ready session, creating it if needed. {@code cancelled} is checked while waiting,
      * so an interrupt stops the wait (the session keeps starting and serves the next cell).
+     * A pre-start still creating the session is waited for, and its failure thrown once.
      */
     public synchronized Session ensureSession(StartObserver observer, BooleanSupplier cancelled)
             throws SessionStartException, InterruptedException {
         LivyClient client = client();
+        awaitPrestartCreated(cancelled);
+        // Once the background polls have stopped, the pre-start's outcome can no longer change under this cell.
+        takeOverPrestart();
+        SessionStartException failed = prestartFailure;
+        prestartFailure = null;
+        if (failed != null && session == null) {
+            throw failed;
+        }
         if (session == null) {
             Session created;
             try {
                 created = client.createSession(creationBody());
             } catch (LivyException e) {
-                throw new SessionStartException("Could not create a Spark session on Livy at " + client.url()
-                        + ": " + e.getMessage());
+                throw createFailure(client, e);
             }
-            session = created;
-            // POST /sessions is activity for Livy's idle clock.
-            lastActivityMillis = clock.millis();
-            startHeartbeat(created.id());
-            LOG.info("created Livy session {}", created.id());
+            install(created, null);
+        }
+        if (!session.isReady() && prestartedWith != null) {
+            // The background polls may be a poll behind: a session already ready shows no status line.
+            session = peek(client, session);
+            if (session.isReady()) {
+                lastActivityMillis = clock.millis();
+            }
         }
         if (session.isReady()) {
             return session;
         }
         return awaitReady(client, observer, cancelled);
+    }
+
+    /** Livy's current view of {@code known}, or {@code known} when Livy does not say (the wait that follows will). */
+    private static Session peek(LivyClient client, Session known) {
+        try {
+            Session now = client.getSession(known.id());
+            return now.isReady() ? now : known;
+        } catch (LivyException e) {
+            return known;
+        }
+    }
+
+    private static SessionStartException createFailure(LivyClient client, LivyException e) {
+        return new SessionStartException("Could not create a Spark session on Livy at " + client.url()
+                + ": " + e.getMessage());
+    }
+
+    private void install(Session created, Map<String, Object> prestartBody) {
+        session = created;
+        prestartedWith = prestartBody;
+        // POST /sessions is activity for Livy's idle clock.
+        lastActivityMillis = clock.millis();
+        startHeartbeat(created.id());
+        LOG.info("created Livy session {}{}", created.id(), prestartBody == null ? "" : " (pre-started)");
+    }
+
+    /**
+     * Starts creating the session in the background, so that the first cell finds it ready:
+     * the POST on a thread of its own (a slow or unreachable Livy delays no one), then the
+     * scheduler polls it until it is ready. Does nothing when there is a session or one is coming.
+     */
+    public void prestart() {
+        Prestart p;
+        synchronized (prestartLock) {
+            if (closed || session != null || prestart != null) {
+                return;
+            }
+            p = new Prestart(creationBody());
+            prestart = p;
+            prestartFailure = null;
+        }
+        Thread t = new Thread(() -> create(p), "livy-prestart");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    private void create(Prestart p) {
+        Session created = null;
+        SessionStartException failure = null;
+        try {
+            LivyClient client = client();
+            try {
+                created = client.createSession(p.body);
+            } catch (LivyException e) {
+                failure = createFailure(client, e);
+            }
+        } catch (RuntimeException e) {
+            // The embedded endpoint could not start, or the kernel is shutting down.
+            failure = new SessionStartException("Could not create a Spark session: " + e.getMessage());
+        }
+        boolean wanted;
+        synchronized (prestartLock) {
+            wanted = prestart == p;
+            if (wanted) {
+                prestart = null;
+                if (created != null) {
+                    install(created, p.body);
+                    following = p;
+                    Session first = created;
+                    p.polls = poller.follow(PollingPolicy.SESSION_START, elapsed -> followPrestart(p, first, elapsed));
+                } else {
+                    prestartFailure = failure;
+                }
+            }
+        }
+        if (!wanted && created != null) {
+            // Cancelled (shutdown, %%configure) while the POST was in flight: no one else knows this session.
+            deleteQuietly(created.id());
+        }
+        if (failure != null) {
+            LOG.info("pre-start failed: {}", failure.getMessage());
+        }
+        p.created.complete(null);
+    }
+
+    /** One background poll of a pre-started session; true when there is nothing more to follow. */
+    private Boolean followPrestart(Prestart p, Session created, long elapsed) {
+        synchronized (prestartLock) {
+            Session known = session;
+            if (following != p || known == null || known.id() != created.id()) {
+                return true;
+            }
+            Session s;
+            try {
+                s = client().getSession(created.id());
+            } catch (LivyException e) {
+                if (!e.isNotFound()) {
+                    // Livy not answering: the first cell's own wait will judge.
+                    return elapsed > startupTimeout.toMillis() ? stopFollowing() : null;
+                }
+                prestartFailure = new SessionStartException("The pre-started Spark session " + created.id()
+                        + " disappeared from Livy while starting. Run the cell again to start a new one.");
+                forget();
+                return stopFollowing();
+            }
+            session = s;
+            if (s.isReady()) {
+                lastActivityMillis = clock.millis();
+                return stopFollowing();
+            }
+            if (s.isFinished()) {
+                prestartFailure = failedToStart(s);
+                forget();
+                return stopFollowing();
+            }
+            return elapsed > startupTimeout.toMillis() ? stopFollowing() : null;
+        }
+    }
+
+    private Boolean stopFollowing() {
+        following = null;
+        return true;
+    }
+
+    /** A cell needs the session: wait (interruptibly) for a pre-start's POST in flight. */
+    private void awaitPrestartCreated(BooleanSupplier cancelled) throws InterruptedException {
+        Prestart p;
+        synchronized (prestartLock) {
+            p = prestart;
+        }
+        if (p == null) {
+            return;
+        }
+        Boolean done = poller.follow(PollingPolicy.SESSION_START,
+                elapsed -> p.created.isDone() ? Boolean.TRUE : cancelled.getAsBoolean() ? Boolean.FALSE : null).await();
+        if (!done) {
+            throw new InterruptedException("interrupted while the pre-started session was being created");
+        }
+    }
+
+    /** A cell waits for the session now: the background polls stop, the cell's own wait shows the rest. */
+    private void takeOverPrestart() {
+        Prestart f;
+        synchronized (prestartLock) {
+            f = following;
+            following = null;
+        }
+        if (f != null && f.polls != null) {
+            f.polls.stop();
+        }
+    }
+
+    /** What {@link #configureBeforeUse} did with new session settings. */
+    public enum Configured {
+        /** No session yet and none coming: the settings are set for the first one. */
+        SET,
+        /** The pre-started session was created with these very settings: it stays. */
+        UNCHANGED,
+        /** The pre-started session had other settings: deleted, and a new one pre-started with them. */
+        REPLACED,
+        /** A session runs that the user has run code in: nothing was changed. */
+        IN_USE
+    }
+
+    /**
+     * Sets new session settings unless the user has run code in the session: a pre-started session
+     * (created or still being created) whose settings differ is deleted without waiting for it to
+     * be ready, and a new one pre-started with the new settings.
+     */
+    public Configured configureBeforeUse(Map<String, Object> configs) {
+        Session replaced;
+        synchronized (prestartLock) {
+            Prestart p = prestart;
+            Map<String, Object> createdWith = p != null ? p.body : session != null ? prestartedWith : null;
+            if (p == null && session == null) {
+                setSessionConfigs(configs);
+                prestartFailure = null;
+                return Configured.SET;
+            }
+            if (createdWith == null) {
+                return Configured.IN_USE;
+            }
+            setSessionConfigs(configs);
+            if (creationBody().equals(createdWith)) {
+                return Configured.UNCHANGED;
+            }
+            // A POST in flight deletes what it creates once it sees it is no longer wanted.
+            prestart = null;
+            replaced = p == null ? session : null;
+        }
+        if (replaced != null) {
+            takeOverPrestart();
+            forget();
+            deleteQuietly(replaced.id());
+        }
+        prestart();
+        return Configured.REPLACED;
+    }
+
+    /** A user statement was submitted: from now on the session holds the user's state. */
+    public void statementSubmitted() {
+        prestartedWith = null;
+    }
+
+    /**
+     * The kernel is going away: no pre-start begins any more, one in flight is waited for a few
+     * seconds so that the session it creates is deleted too, and the session is deleted.
+     */
+    public void close() {
+        Prestart p;
+        synchronized (prestartLock) {
+            closed = true;
+            p = prestart;
+            prestart = null;
+        }
+        if (p != null) {
+            try {
+                p.created.get(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (ExecutionException | TimeoutException e) {
+                LOG.warn("the pre-start's POST /sessions did not return within {} s; Livy reaps its session when the "
+                        + "heartbeat stops", CLOSE_WAIT_SECONDS);
+            }
+        }
+        delete();
+    }
+
+    /** One pre-start: the body it creates the session with, and when its POST has been dealt with. */
+    private static final class Prestart {
+        final Map<String, Object> body;
+        final CompletableFuture<Void> created = new CompletableFuture<>();
+        /** Guarded by the manager's prestartLock. */
+        Poller.Following<Boolean> polls;
+
+        Prestart(Map<String, Object> body) {
+            this.body = Map.copyOf(body);
+        }
     }
 
     /** What one poll of a starting session concluded. */
@@ -168,13 +435,10 @@ public final class SessionManager {
                 return new StartPoll.Ready(s);
             }
             if (s.isFinished()) {
-                String tail = String.join("\n", logs.tail(s.id(), LOG_TAIL_LINES)).strip();
+                SessionStartException failure = failedToStart(s);
                 forget();
                 tell(() -> observer.failed(s));
-                return new StartPoll.Failed(new SessionStartException("The Spark session " + s.id()
-                        + " failed to start: Livy reports state '" + s.state() + "'."
-                        + (tail.isEmpty() ? "" : " Last lines of its log:\n" + tail)
-                        + "\nFix the cause (see the log above, or %%configure), then run the cell again."));
+                return new StartPoll.Failed(failure);
             }
             if (!s.state().equals(shownState[0])) {
                 shownState[0] = s.state();
@@ -199,6 +463,14 @@ public final class SessionManager {
             throw failed.error();
         }
         throw new InterruptedException("interrupted while the session was starting");
+    }
+
+    private SessionStartException failedToStart(Session s) {
+        String tail = String.join("\n", logs.tail(s.id(), LOG_TAIL_LINES)).strip();
+        return new SessionStartException("The Spark session " + s.id()
+                + " failed to start: Livy reports state '" + s.state() + "'."
+                + (tail.isEmpty() ? "" : " Last lines of its log:\n" + tail)
+                + "\nFix the cause (see the log above, or %%configure), then run the cell again.");
     }
 
     private static void tell(Runnable call) {
@@ -409,6 +681,7 @@ public final class SessionManager {
     /** Drops the session without calling Livy (it is gone already). */
     public void forget() {
         stopHeartbeat();
+        prestartedWith = null;
         session = null;
     }
 
@@ -421,18 +694,25 @@ public final class SessionManager {
 
     /** Deletes the session on Livy (if any) and forgets it; errors are logged, not thrown. */
     public void delete() {
+        takeOverPrestart();
         Session s = session;
         forget();
         if (s == null) {
             return;
         }
+        deleteQuietly(s.id());
+    }
+
+    private void deleteQuietly(int id) {
         try {
-            client().deleteSession(s.id());
-            LOG.info("deleted Livy session {}", s.id());
+            client().deleteSession(id);
+            LOG.info("deleted Livy session {}", id);
         } catch (LivyException e) {
             if (!e.isNotFound()) {
-                LOG.warn("could not delete Livy session {}: {}", s.id(), e.getMessage());
+                LOG.warn("could not delete Livy session {}: {}", id, e.getMessage());
             }
+        } catch (RuntimeException e) {
+            LOG.warn("could not delete Livy session {}: {}", id, e.getMessage());
         }
     }
 

@@ -55,6 +55,20 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void sessionPrestartIsOnForTheEmbeddedEndpointOffForARemoteLivyAndSetByFileOrEnvironment() throws IOException {
+        assertTrue(load(Map.of()).prestartsSession(), "embedded endpoint");
+        assertFalse(load(Map.of("LIVY_URL", "http://livy:8998")).prestartsSession(), "a shared cluster");
+        assertTrue(load(Map.of("LIVY_URL", "http://livy:8998", "LIVY_KERNEL_SESSION_PRESTART", "true")).prestartsSession());
+        sparkmagic("{\"session_prestart\": false}");
+        assertFalse(load(Map.of()).prestartsSession());
+        assertTrue(load(Map.of("LIVY_KERNEL_SESSION_PRESTART", "yes")).prestartsSession(), "the environment wins");
+        KernelConfig bad = load(Map.of("LIVY_KERNEL_SESSION_PRESTART", "maybe"));
+        assertFalse(bad.prestartsSession(), "a bad value keeps the file's setting");
+        assertTrue(bad.configProblems().get(0).contains("LIVY_KERNEL_SESSION_PRESTART must be true or false"),
+                bad.configProblems().toString());
+    }
+
+    @Test
     void livyUrlLocalSelectsEmbeddedEndpoint() {
         assertTrue(load(Map.of("LIVY_URL", "local")).usesLocalEndpoint());
     }

@@ -65,8 +65,8 @@ public final class Fixtures {
             return context;
         }
 
-        final List<String> stdout = new ArrayList<>();
-        final List<Map<String, Object>> displays = new ArrayList<>();
+        final List<String> stdout = new java.util.concurrent.CopyOnWriteArrayList<>();
+        final List<Map<String, Object>> displays = new java.util.concurrent.CopyOnWriteArrayList<>();
         final List<Map<String, Object>> results = new ArrayList<>();
 
         @Override
