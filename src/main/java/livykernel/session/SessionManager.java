@@ -513,23 +513,6 @@ public final class SessionManager {
         }
     }
 
-    /** Like {@link #refresh(Duration)}, and false when the session is gone; a Livy that does not answer says nothing. */
-    public boolean confirmAlive() {
-        try {
-            return refresh(null) != null;
-        } catch (LivyException e) {
-            return true;
-        }
-    }
-
-    /**
-     * Whether a failed call on the current session shows that the session is gone (404, or Livy
-     * refusing it as not usable); if so it is forgotten.
-     */
-    public boolean lostBy(LivyException e) {
-        return lossBy(e, false).isPresent();
-    }
-
     /**
      * When a failed call on the current session shows that it is gone, why (asking Livy for its
      * last state and log while Livy still has them); the session is forgotten. Empty for other

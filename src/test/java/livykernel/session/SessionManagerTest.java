@@ -69,12 +69,12 @@ class SessionManagerTest {
     @Test
     void aDeadSessionIsForgottenWhenLivySaysSo() throws Exception {
         SessionManager m = started();
-        assertTrue(m.confirmAlive());
+        assertTrue(m.lossAfterError().isEmpty(), "an idle session is alive");
         assertNotNull(m.current());
         for (String gone : List.of("dead", "killed", "error", "shutting_down")) {
             SessionManager fresh = started();
             state = gone;
-            assertFalse(fresh.confirmAlive(), gone);
+            assertTrue(fresh.lossAfterError().isPresent(), gone);
             assertNull(fresh.current(), gone + " is forgotten");
             state = "idle";
         }
@@ -91,9 +91,9 @@ class SessionManagerTest {
     @Test
     void failuresThatShowTheSessionIsGoneForgetIt() throws Exception {
         SessionManager m = started();
-        assertFalse(m.lostBy(new LivyException(503, "Service Unavailable")));
+        assertTrue(m.lossBy(new LivyException(503, "Service Unavailable"), false).isEmpty());
         assertNotNull(m.current());
-        assertTrue(m.lostBy(new LivyException(500, "Session is in state dead")));
+        assertTrue(m.lossBy(new LivyException(500, "Session is in state dead"), false).isPresent());
         assertNull(m.current());
     }
 
