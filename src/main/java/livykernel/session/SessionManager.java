@@ -55,6 +55,10 @@ public final class SessionManager {
 
     private final Clock clock;
     private volatile Session session;
+    /** Re-reads by a cell of a ready session whose appInfo Livy had not reported yet (Livy in local
+     * mode never reports one, so a few; the heartbeat keeps looking). Per session. */
+    private static final int APP_INFO_REREADS = 3;
+    private int appInfoRereads;
     private volatile ScheduledFuture<?> heartbeat;
     /** When the session last did something Livy counts as activity that the kernel knows of: ready, or a statement ended. */
     private volatile long lastActivityMillis;
@@ -154,10 +158,27 @@ public final class SessionManager {
                 lastActivityMillis = clock.millis();
             }
         }
+        if (session.isReady() && lacksAppInfo(session) && appInfoRereads < APP_INFO_REREADS) {
+            // On YARN, Livy learns the application id and Spark UI address after the session is idle.
+            appInfoRereads++;
+            session = peek(client, session);
+        }
         if (session.isReady()) {
             return session;
         }
         return awaitReady(client, observer, cancelled);
+    }
+
+    private static boolean lacksAppInfo(Session s) {
+        return s.appId() == null || s.sparkUiUrl() == null;
+    }
+
+    /** The heartbeat's answer completes what the kernel knows of its session's Spark application. */
+    private void adoptAppInfo(Session now) {
+        Session known = session;
+        if (known != null && known.id() == now.id() && lacksAppInfo(known) && !lacksAppInfo(now) && now.isReady()) {
+            session = now;
+        }
     }
 
     /** Livy's current view of {@code known}, or {@code known} when Livy does not say (the wait that follows will). */
@@ -177,6 +198,7 @@ public final class SessionManager {
 
     private void install(Session created, Map<String, Object> prestartBody) {
         session = created;
+        appInfoRereads = 0;
         prestartedWith = prestartBody;
         // POST /sessions is activity for Livy's idle clock.
         lastActivityMillis = clock.millis();
@@ -644,7 +666,7 @@ public final class SessionManager {
         long period = Math.max(1, heartbeatTimeoutSeconds / 3);
         heartbeat = scheduler.scheduleWithFixedDelay(() -> {
             try {
-                clientSupplier.get().getSession(id);
+                adoptAppInfo(clientSupplier.get().getSession(id));
             } catch (LivyException e) {
                 LOG.debug("heartbeat for session {} failed: {}", id, e.getMessage());
             } catch (RuntimeException e) {

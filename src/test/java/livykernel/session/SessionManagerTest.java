@@ -26,6 +26,7 @@ class SessionManagerTest {
     private volatile String state = "idle";
     private volatile int totalSessions = 3;
     private volatile String logJson = "[]";
+    private volatile String appInfo = "";
 
     @BeforeEach
     void start() throws IOException {
@@ -36,7 +37,7 @@ class SessionManagerTest {
             }
             if (line.equals("GET /sessions/1")) {
                 return state == null ? json(404, "{\"msg\":\"Session '1' not found.\"}")
-                        : json(200, "{\"id\":1,\"state\":\"" + state + "\"}");
+                        : json(200, "{\"id\":1,\"state\":\"" + state + "\"" + appInfo + "}");
             }
             if (r.getMethod().equals("GET") && r.getPath().startsWith("/sessions/1/log")) {
                 return json(200, "{\"id\":1,\"from\":0,\"total\":2,\"log\":" + logJson + "}");
@@ -64,6 +65,27 @@ class SessionManagerTest {
         SessionManager m = new SessionManager(() -> client, livy.scheduler, Map.of(), 0, Duration.ofSeconds(10));
         assertEquals(1, m.ensureSession(StartObserver.NONE, () -> false).id());
         return m;
+    }
+
+    @Test
+    void theSparkApplicationLivyReportsLateIsReadAgainByTheNextCells() throws Exception {
+        SessionManager m = started();
+        assertNull(m.current().sparkUiUrl(), "YARN has not given Livy the application yet");
+        appInfo = ",\"appId\":\"application_1_0001\",\"appInfo\":{\"sparkUiUrl\":"
+                + "\"http://ip-10-0-0-1:20888/proxy/application_1_0001/\",\"driverLogUrl\":null}";
+        var again = m.ensureSession(StartObserver.NONE, () -> false);
+        assertEquals("application_1_0001", again.appId());
+        assertEquals("http://ip-10-0-0-1:20888/proxy/application_1_0001/", m.current().sparkUiUrl());
+    }
+
+    @Test
+    void aSessionWithoutSparkUiIsReadAgainOnlyAFewTimes() throws Exception {
+        SessionManager m = started();
+        int before = livy.requests.size();
+        for (int i = 0; i < 10; i++) {
+            m.ensureSession(StartObserver.NONE, () -> false);
+        }
+        assertEquals(3, livy.requests.size() - before, "Livy in local mode never reports a Spark UI");
     }
 
     @Test
