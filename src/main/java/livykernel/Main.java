@@ -17,6 +17,7 @@ import livykernel.magics.MagicRegistry;
 import livykernel.progress.ProgressMode;
 import livykernel.progress.ProgressReporter;
 import livykernel.progress.ProgressSettings;
+import livykernel.session.IdleKeepAlive;
 import livykernel.session.SessionManager;
 import livykernel.transport.ZmqKernelServer;
 import livykernel.wire.ConnectionInfo;
@@ -64,6 +65,7 @@ public final class Main {
         ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(daemon("livy-poller"));
         SessionManager sessions = new SessionManager(endpoint, scheduler, config.sessionConfigs(),
                 config.heartbeatTimeoutSeconds(), config.sessionStartupTimeout());
+        new IdleKeepAlive(sessions, config.sessionIdleKeepalive()).schedule(scheduler);
         ProgressSettings progressSettings = new ProgressSettings(progressMode(config));
         ProgressReporter progress = new ProgressReporter(progressSettings,
                 url -> endpoint.get().getAbsolute(url, Duration.ofSeconds(3)),

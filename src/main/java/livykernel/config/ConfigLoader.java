@@ -115,6 +115,14 @@ public final class ConfigLoader {
                     problems, "LIVY_KERNEL_SESSION_PRESTART");
         }
 
+        Duration idleKeepalive = defaults.sessionIdleKeepalive();
+        if (merged.path("session_idle_keepalive").isValueNode()) {
+            idleKeepalive = parseKeepalive(merged.path("session_idle_keepalive").asText(), idleKeepalive, problems);
+        }
+        if (env.containsKey("LIVY_KERNEL_SESSION_IDLE_KEEPALIVE")) {
+            idleKeepalive = parseKeepalive(env.get("LIVY_KERNEL_SESSION_IDLE_KEEPALIVE"), idleKeepalive, problems);
+        }
+
         // TLS files sit with the other endpoint keys in kernel_python_credentials; top-level works too.
         String caBundle = tlsSetting(creds, merged, "ca_bundle", "LIVY_CA_BUNDLE");
         String clientCert = tlsSetting(creds, merged, "client_cert", "LIVY_CLIENT_CERT");
@@ -144,6 +152,7 @@ public final class ConfigLoader {
                 .clientKey(clientKey)
                 .clientKeyPassword(keyPassword)
                 .sessionPrestart(prestart)
+                .sessionIdleKeepalive(idleKeepalive)
                 .build();
     }
 
@@ -257,6 +266,34 @@ public final class ConfigLoader {
         } catch (NumberFormatException e) {
             problems.add(key + " must be a number of seconds, not '" + s + "'; using " + dflt + ".");
             return dflt;
+        }
+    }
+
+    /** "8h", "90m", "3600s", "1d" (a bare number is seconds); "off"/"false"/"0": never; "on"/"true": 8 hours. */
+    static Duration parseKeepalive(String s, Duration dflt, List<String> problems) {
+        String v = s.trim().toLowerCase(java.util.Locale.ROOT);
+        switch (v) {
+            case "off", "false", "no", "0", "" -> {
+                return Duration.ZERO;
+            }
+            case "on", "true", "yes" -> {
+                return Duration.ofHours(8);
+            }
+            default -> {
+                java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)\\s*(s|m|h|d)?").matcher(v);
+                if (m.matches()) {
+                    long n = Long.parseLong(m.group(1));
+                    return switch (m.group(2) == null ? "s" : m.group(2)) {
+                        case "m" -> Duration.ofMinutes(n);
+                        case "h" -> Duration.ofHours(n);
+                        case "d" -> Duration.ofDays(n);
+                        default -> Duration.ofSeconds(n);
+                    };
+                }
+                problems.add("session_idle_keepalive must be a duration such as 8h or 90m, or off, not '" + s
+                        + "'. It was ignored.");
+                return dflt;
+            }
         }
     }
 

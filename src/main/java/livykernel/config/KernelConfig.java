@@ -23,6 +23,8 @@ import java.util.Map;
  * @param richResults       a cell's last expression with a rich form (a DataFrame, HTML…) shows as display() does;
  *                          false keeps Livy's plain repr, as sparkmagic shows it
  * @param sessionPrestart   create the session when the kernel starts; null: only for the embedded endpoint
+ * @param sessionIdleKeepalive how long after the last cell the kernel keeps an idle session from Livy's idle
+ *                          timeout ({@code livy.server.session.timeout}); zero: never, Livy's timeout applies
  */
 public record KernelConfig(
         String livyUrl,
@@ -45,7 +47,8 @@ public record KernelConfig(
         String clientKey,
         String clientKeyPassword,
         boolean richResults,
-        Boolean sessionPrestart) {
+        Boolean sessionPrestart,
+        Duration sessionIdleKeepalive) {
 
     public KernelConfig {
         sessionConfigs = Map.copyOf(sessionConfigs);
@@ -114,6 +117,7 @@ public record KernelConfig(
         private String clientKey;
         private String clientKeyPassword;
         private Boolean sessionPrestart;
+        private Duration sessionIdleKeepalive = Duration.ZERO;
 
         private Builder() {
         }
@@ -140,6 +144,7 @@ public record KernelConfig(
             clientKey = c.clientKey;
             clientKeyPassword = c.clientKeyPassword;
             sessionPrestart = c.sessionPrestart;
+            sessionIdleKeepalive = c.sessionIdleKeepalive;
         }
 
         /** Null selects the embedded local endpoint. */
@@ -249,11 +254,18 @@ public record KernelConfig(
             return this;
         }
 
+        /** Zero: off. */
+        public Builder sessionIdleKeepalive(Duration v) {
+            sessionIdleKeepalive = v;
+            return this;
+        }
+
         public KernelConfig build() {
             return new KernelConfig(livyUrl, auth, username, password, sessionConfigs, customHeaders,
                     heartbeatTimeoutSeconds, sessionStartupTimeout, connectTimeout, readTimeout,
                     ignoreSslErrors, localPython, configProblems, progressMode, sessionAutoRecreate,
-                    caBundle, clientCert, clientKey, clientKeyPassword, richResults, sessionPrestart);
+                    caBundle, clientCert, clientKey, clientKeyPassword, richResults, sessionPrestart,
+                    sessionIdleKeepalive);
         }
     }
 }

@@ -62,6 +62,8 @@ public final class SessionManager {
     private volatile ScheduledFuture<?> heartbeat;
     /** When the session last did something Livy counts as activity that the kernel knows of: ready, or a statement ended. */
     private volatile long lastActivityMillis;
+    /** When the idle keep-alive last reset Livy's idle clock (0: never). */
+    private volatile long lastKeepAliveMillis;
     /** A loss found outside a cell (a refresh for %%info or completion) that no cell has told the user about yet. */
     private volatile SessionLoss untold;
 
@@ -592,6 +594,27 @@ public final class SessionManager {
         return Optional.ofNullable(loss);
     }
 
+    /**
+     * The idle keep-alive: while the last cell ended less than {@code window} ago, POST /connect
+     * resets Livy's idle clock ({@code livy.server.session.timeout}) for the held session. After
+     * that, Livy's timeout applies again. Returns whether Livy was asked.
+     */
+    public boolean keepIdleSessionAlive(Duration window) {
+        Session s = session;
+        long last = lastActivityMillis;
+        if (s == null || closed || last <= 0 || clock.millis() - last >= window.toMillis()) {
+            return false;
+        }
+        try {
+            client().connect(s.id());
+            lastKeepAliveMillis = clock.millis();
+            return true;
+        } catch (LivyException e) {
+            LOG.debug("idle keep-alive for session {} failed: {}", s.id(), e.getMessage());
+            return false;
+        }
+    }
+
     /** A statement of the session ended: Livy's idle clock starts again from here. */
     public void statementEnded() {
         lastActivityMillis = clock.millis();
@@ -606,7 +629,8 @@ public final class SessionManager {
                 tail = now.log();
             }
         }
-        long since = lastActivityMillis;
+        // Livy's idle clock restarted at the last activity or keep-alive, whichever came later.
+        long since = Math.max(lastActivityMillis, lastKeepAliveMillis);
         Duration idle = since > 0 ? Duration.ofMillis(Math.max(0, clock.millis() - since)) : null;
         SessionLoss loss = LossClassifier.classify(known.id(), now == null ? null : now.state(), tail, idle,
                 duringStatement);

@@ -47,6 +47,21 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void idleKeepaliveIsOffByDefaultAndReadAsADuration() throws IOException {
+        assertEquals(java.time.Duration.ZERO, load(Map.of()).sessionIdleKeepalive());
+        sparkmagic("{\"session_idle_keepalive\": \"8h\"}");
+        assertEquals(java.time.Duration.ofHours(8), load(Map.of()).sessionIdleKeepalive());
+        assertEquals(java.time.Duration.ofMinutes(90),
+                load(Map.of("LIVY_KERNEL_SESSION_IDLE_KEEPALIVE", "90m")).sessionIdleKeepalive(), "the environment wins");
+        assertEquals(java.time.Duration.ZERO,
+                load(Map.of("LIVY_KERNEL_SESSION_IDLE_KEEPALIVE", "off")).sessionIdleKeepalive());
+        KernelConfig bad = load(Map.of("LIVY_KERNEL_SESSION_IDLE_KEEPALIVE", "all lunch"));
+        assertEquals(java.time.Duration.ofHours(8), bad.sessionIdleKeepalive(), "a bad value keeps the file's setting");
+        assertTrue(bad.configProblems().get(0).contains("session_idle_keepalive must be a duration such as 8h"),
+                bad.configProblems().toString());
+    }
+
+    @Test
     void richResultsAreOnUnlessTurnedOff() throws IOException {
         assertTrue(load(Map.of()).richResults());
         sparkmagic("{\"rich_results\": false}");

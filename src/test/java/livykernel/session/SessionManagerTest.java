@@ -48,6 +48,9 @@ class SessionManagerTest {
                 String page = from < totalSessions ? "[{\"id\":" + (from + 1) + ",\"state\":\"idle\"}]" : "[]";
                 return json(200, "{\"from\":" + from + ",\"total\":" + totalSessions + ",\"sessions\":" + page + "}");
             }
+            if (line.equals("POST /sessions/1/connect")) {
+                return json(200, "{\"id\":1,\"state\":\"idle\"}");
+            }
             if (line.equals("DELETE /sessions/1")) {
                 return json(200, "{\"msg\":\"deleted\"}");
             }
@@ -86,6 +89,28 @@ class SessionManagerTest {
             m.ensureSession(StartObserver.NONE, () -> false);
         }
         assertEquals(3, livy.requests.size() - before, "Livy in local mode never reports a Spark UI");
+    }
+
+    @Test
+    void theIdleKeepaliveResetsLivysIdleClockOnlyWithinItsWindowAfterTheLastCell() throws Exception {
+        java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong(1_000_000);
+        java.time.Clock clock = new java.time.Clock() {
+            @Override public java.time.ZoneId getZone() { return java.time.ZoneOffset.UTC; }
+            @Override public java.time.Clock withZone(java.time.ZoneId z) { return this; }
+            @Override public java.time.Instant instant() { return java.time.Instant.ofEpochMilli(now.get()); }
+        };
+        LivyClient client = livy.client(List.of(10L));
+        SessionManager m = new SessionManager(() -> client, livy.scheduler, new livykernel.logs.LivyLogSource(() -> client),
+                Map.of(), 0, Duration.ofSeconds(10), clock);
+        assertFalse(m.keepIdleSessionAlive(Duration.ofHours(8)), "no session yet: nothing to keep");
+        m.ensureSession(StartObserver.NONE, () -> false);
+        m.statementEnded();
+        now.addAndGet(Duration.ofMinutes(30).toMillis());
+        assertTrue(m.keepIdleSessionAlive(Duration.ofHours(8)));
+        assertEquals(1, livy.requests.stream().filter("POST /sessions/1/connect"::equals).count());
+        now.addAndGet(Duration.ofHours(8).toMillis());
+        assertFalse(m.keepIdleSessionAlive(Duration.ofHours(8)), "after the window Livy's own timeout applies again");
+        assertEquals(1, livy.requests.stream().filter("POST /sessions/1/connect"::equals).count());
     }
 
     @Test
