@@ -2,6 +2,7 @@ package livykernel;
 
 import livykernel.config.ConfigLoader;
 import livykernel.config.KernelConfig;
+import livykernel.display.BundleDecoder;
 import livykernel.display.OutputMapper;
 import livykernel.display.SessionDisplay;
 import livykernel.kernel.JupyterKernel;
@@ -72,8 +73,9 @@ public final class Main {
                 Executors.newSingleThreadScheduledExecutor(daemon("spark-progress")));
         StatementRunner runner = new StatementRunner(sessions, endpoint, scheduler, PollingPolicy.DEFAULT,
                 startupNotices(config), progress, config.sessionAutoRecreate(), new SessionCells())
-                .sessionSetup(SessionDisplay.installCode(config.richResults()));
-        LivyCellExecutor executor = new LivyCellExecutor(runner, new OutputMapper());
+                .sessionSetup(SessionDisplay.installCode(config.displayMaxRows(), config.displayMaxBytes(),
+                        config.richResults()));
+        LivyCellExecutor executor = new LivyCellExecutor(runner, new OutputMapper(new BundleDecoder(config.displayMaxBytes())));
         // Runs on every JVM exit (shutdown request, SIGTERM): the embedded endpoint kills its
         // Spark processes. The kernel's own hook deletes the Livy session before this matters.
         Runtime.getRuntime().addShutdownHook(new Thread(endpoint::close, "livy-endpoint-close"));

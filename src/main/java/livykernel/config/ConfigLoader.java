@@ -123,6 +123,11 @@ public final class ConfigLoader {
             idleKeepalive = parseKeepalive(env.get("LIVY_KERNEL_SESSION_IDLE_KEEPALIVE"), idleKeepalive, problems);
         }
 
+        int displayRows = intSetting(merged, env, "display_max_rows", "LIVY_KERNEL_DISPLAY_MAX_ROWS",
+                defaults.displayMaxRows(), 1, problems);
+        int displayBytes = intSetting(merged, env, "display_max_bytes", "LIVY_KERNEL_DISPLAY_MAX_BYTES",
+                defaults.displayMaxBytes(), 1024, problems);
+
         // TLS files sit with the other endpoint keys in kernel_python_credentials; top-level works too.
         String caBundle = tlsSetting(creds, merged, "ca_bundle", "LIVY_CA_BUNDLE");
         String clientCert = tlsSetting(creds, merged, "client_cert", "LIVY_CLIENT_CERT");
@@ -153,6 +158,8 @@ public final class ConfigLoader {
                 .clientKeyPassword(keyPassword)
                 .sessionPrestart(prestart)
                 .sessionIdleKeepalive(idleKeepalive)
+                .displayMaxRows(displayRows)
+                .displayMaxBytes(displayBytes)
                 .build();
     }
 
@@ -267,6 +274,33 @@ public final class ConfigLoader {
             problems.add(key + " must be a number of seconds, not '" + s + "'; using " + dflt + ".");
             return dflt;
         }
+    }
+
+    /** A whole number of at least {@code min} from the file, then the environment; a bad one is reported and ignored. */
+    private static int intSetting(JsonNode merged, Map<String, String> env, String key, String envKey, int dflt, int min,
+                                  List<String> problems) {
+        int value = dflt;
+        JsonNode node = merged.path(key);
+        if (node.isValueNode() && !node.isNull()) {
+            value = parseInt(node.asText(), value, min, key, problems);
+        }
+        if (env.containsKey(envKey)) {
+            value = parseInt(env.get(envKey), value, min, envKey, problems);
+        }
+        return value;
+    }
+
+    private static int parseInt(String s, int dflt, int min, String key, List<String> problems) {
+        try {
+            int v = Integer.parseInt(s.trim());
+            if (v >= min) {
+                return v;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        problems.add(key + " must be a whole number of at least " + min + ", not '" + s + "'. It was ignored.");
+        return dflt;
     }
 
     /** "8h", "90m", "3600s", "1d" (a bare number is seconds); "off"/"false"/"0": never; "on"/"true": 8 hours. */

@@ -25,6 +25,8 @@ import java.util.Map;
  * @param sessionPrestart   create the session when the kernel starts; null: only for the embedded endpoint
  * @param sessionIdleKeepalive how long after the last cell the kernel keeps an idle session from Livy's idle
  *                          timeout ({@code livy.server.session.timeout}); zero: never, Livy's timeout applies
+ * @param displayMaxRows    rows of a DataFrame that display() and a rich last expression show unless told {@code limit=}
+ * @param displayMaxBytes   the largest display() bundle shown; a larger one is dropped with a note
  */
 public record KernelConfig(
         String livyUrl,
@@ -48,7 +50,9 @@ public record KernelConfig(
         String clientKeyPassword,
         boolean richResults,
         Boolean sessionPrestart,
-        Duration sessionIdleKeepalive) {
+        Duration sessionIdleKeepalive,
+        int displayMaxRows,
+        int displayMaxBytes) {
 
     public KernelConfig {
         sessionConfigs = Map.copyOf(sessionConfigs);
@@ -118,6 +122,8 @@ public record KernelConfig(
         private String clientKeyPassword;
         private Boolean sessionPrestart;
         private Duration sessionIdleKeepalive = Duration.ZERO;
+        private int displayMaxRows = 20;
+        private int displayMaxBytes = 5 * 1024 * 1024;
 
         private Builder() {
         }
@@ -145,6 +151,8 @@ public record KernelConfig(
             clientKeyPassword = c.clientKeyPassword;
             sessionPrestart = c.sessionPrestart;
             sessionIdleKeepalive = c.sessionIdleKeepalive;
+            displayMaxRows = c.displayMaxRows;
+            displayMaxBytes = c.displayMaxBytes;
         }
 
         /** Null selects the embedded local endpoint. */
@@ -260,12 +268,22 @@ public record KernelConfig(
             return this;
         }
 
+        public Builder displayMaxRows(int v) {
+            displayMaxRows = v;
+            return this;
+        }
+
+        public Builder displayMaxBytes(int v) {
+            displayMaxBytes = v;
+            return this;
+        }
+
         public KernelConfig build() {
             return new KernelConfig(livyUrl, auth, username, password, sessionConfigs, customHeaders,
                     heartbeatTimeoutSeconds, sessionStartupTimeout, connectTimeout, readTimeout,
                     ignoreSslErrors, localPython, configProblems, progressMode, sessionAutoRecreate,
                     caBundle, clientCert, clientKey, clientKeyPassword, richResults, sessionPrestart,
-                    sessionIdleKeepalive);
+                    sessionIdleKeepalive, displayMaxRows, displayMaxBytes);
         }
     }
 }

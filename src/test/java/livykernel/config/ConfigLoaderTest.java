@@ -62,6 +62,20 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void displayCapsDefaultToTheSessionHelpersOwnAndAreSettings() throws IOException {
+        KernelConfig c = load(Map.of());
+        assertEquals(livykernel.display.SessionDisplay.DEFAULT_MAX_ROWS, c.displayMaxRows());
+        assertEquals(livykernel.display.SessionDisplay.DEFAULT_MAX_BYTES, c.displayMaxBytes());
+        sparkmagic("{\"display_max_rows\": 50, \"display_max_bytes\": 1048576}");
+        assertEquals(50, load(Map.of()).displayMaxRows());
+        assertEquals(1048576, load(Map.of()).displayMaxBytes());
+        KernelConfig bad = load(Map.of("LIVY_KERNEL_DISPLAY_MAX_ROWS", "lots"));
+        assertEquals(50, bad.displayMaxRows());
+        assertTrue(bad.configProblems().get(0).contains("LIVY_KERNEL_DISPLAY_MAX_ROWS must be a whole number"),
+                bad.configProblems().toString());
+    }
+
+    @Test
     void richResultsAreOnUnlessTurnedOff() throws IOException {
         assertTrue(load(Map.of()).richResults());
         sparkmagic("{\"rich_results\": false}");
