@@ -172,6 +172,11 @@ def test_matplotlib_figure_is_a_png(kernel):
     [shown] = displays(ok(kc, "import matplotlib\nmatplotlib.use('Agg')\nimport matplotlib.pyplot as plt\n"
                               "fig, ax = plt.subplots()\nax.plot([1, 3, 2])\ndisplay(fig)"))
     assert base64.b64decode(shown["data"]["image/png"])[:8] == b"\x89PNG\r\n\x1a\n"
+    [svg] = displays(ok(kc, "display(fig, format='svg')"))
+    assert "image/png" not in svg["data"]
+    assert svg["data"]["image/svg+xml"].lstrip().startswith("<?xml") and "<svg" in svg["data"]["image/svg+xml"]
+    reply, outputs = run_cell(kc, "display(fig, format='gif')")
+    assert reply["status"] == "error" and "takes 'png' or 'svg'" in reply["evalue"]
 
 
 def test_an_oversized_bundle_is_dropped_with_its_size(kernel):
