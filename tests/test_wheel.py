@@ -87,7 +87,8 @@ def info_text(kernel_name):
 
 
 def test_one_kernelspec_per_cluster(venv, jupyter_path):
-    livy = LocalLivy("--no-auth")
+    # The wheel's own entry runs the dev cluster's endpoint: `python -m livy_kernel local-livy`.
+    livy = LocalLivy("--no-auth", command=(str(venv / "bin" / "python"), "-m", "livy_kernel"))
     try:
         clusters = {"livy-dev": ("PySpark (dev)", livy.url),
                     "livy-prod": ("PySpark (prod)", "http://127.0.0.1:%d" % closed_port())}
@@ -100,6 +101,7 @@ def test_one_kernelspec_per_cluster(venv, jupyter_path):
             assert specs[name]["spec"]["display_name"] == display
             assert specs[name]["spec"]["env"] == {"LIVY_URL": url}
             assert url in info_text(name), name
+        assert livy.get("/sessions").json()["sessions"] == []
     finally:
         livy.stop()
 
