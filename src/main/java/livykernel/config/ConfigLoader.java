@@ -34,7 +34,17 @@ public final class ConfigLoader {
     }
 
     public static KernelConfig fromEnvironment() {
-        return new ConfigLoader(System.getenv(), Path.of(System.getProperty("user.home"))).load();
+        return new ConfigLoader(System.getenv(), home(System.getenv(), System.getProperty("user.home"))).load();
+    }
+
+    /**
+     * The home directory as Python, Jupyter and sparkmagic see it: {@code $HOME} when set. The JVM's
+     * {@code user.home} comes from the password database, which containers and JupyterHub spawners
+     * often leave different from {@code $HOME} (or without an entry for the uid at all).
+     */
+    public static Path home(Map<String, String> env, String userHome) {
+        String h = env.get("HOME");
+        return Path.of(h != null && !h.isBlank() ? h : userHome);
     }
 
     public KernelConfig load() {

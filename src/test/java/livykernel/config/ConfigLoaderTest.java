@@ -26,6 +26,13 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void homeIsDollarHomeWhenSetAndUserHomeOtherwise() {
+        assertEquals(Path.of("/from/env"), ConfigLoader.home(Map.of("HOME", "/from/env"), "/from/passwd"));
+        assertEquals(Path.of("/from/passwd"), ConfigLoader.home(Map.of(), "/from/passwd"));
+        assertEquals(Path.of("/from/passwd"), ConfigLoader.home(Map.of("HOME", " "), "/from/passwd"));
+    }
+
+    @Test
     void noConfigMeansEmbeddedEndpoint() {
         KernelConfig c = load(Map.of());
         assertTrue(c.usesLocalEndpoint());
