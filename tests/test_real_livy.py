@@ -32,13 +32,12 @@ def displays(outputs):
     return [c for t, c in outputs if t == "display_data" and not c.get("transient", {}).get("display_id")]
 
 
-def test_a_cell_runs_and_its_last_expression_is_the_result(kernel):
+def test_a_cell_runs_with_its_prints_and_last_value(kernel):
     _, kc = kernel
     reply, outputs = run_cell(kc, "print('hello')\nspark.range(5).count()")
     assert reply["status"] == "ok", reply
-    assert stdout_of(outputs) == "hello\n"
-    [result] = [c for t, c in outputs if t == "execute_result"]
-    assert result["data"]["text/plain"] == "5"
+    # Livy's REPL prints a plain last value into the statement's text/plain, after the prints.
+    assert stdout_of(outputs) == "hello\n5\n"
 
 
 def test_a_python_error_is_an_error_reply_with_livys_traceback(kernel):
@@ -58,6 +57,9 @@ def test_rich_displays_travel_through_livys_text_output(kernel):
             "import matplotlib\nmatplotlib.use('Agg')\nimport matplotlib.pyplot as plt\n"
             "fig, ax = plt.subplots(); ax.plot([1, 2, 3])\ndisplay(fig)\n"
             "print('after')\n")
+    if "False" in stdout_of(run_cell(kc, "import importlib.util\nprint(importlib.util.find_spec('matplotlib') "
+                                         "is not None)")[1]):
+        pytest.skip("matplotlib is not installed in Livy's Python (scripts/test-real-livy installs it)")
     reply, outputs = run_cell(kc, code)
     assert reply["status"] == "ok", reply
     shown = displays(outputs)
@@ -77,9 +79,10 @@ def test_sql_shows_a_table(kernel):
     _, kc = kernel
     reply, outputs = run_cell(kc, "%%sql\nSELECT 1 AS one, 'x' AS letter")
     assert reply["status"] == "ok", reply
-    [result] = [c for t, c in outputs if t in ("execute_result", "display_data")
-                and "text/html" in c["data"]]
-    assert "one" in result["data"]["text/html"] and "letter" in result["data"]["text/html"]
+    tables = [c["data"]["text/html"] for t, c in outputs if t in ("execute_result", "display_data")
+              and "text/html" in c["data"] and not c.get("transient", {}).get("display_id")]
+    assert len(tables) == 1, outputs
+    assert "one" in tables[0] and "letter" in tables[0] and "x" in tables[0]
 
 
 def test_progress_without_a_spark_ui_is_livys_fraction_with_the_reason(kernel):
@@ -122,10 +125,14 @@ def test_interrupt_cancels_the_statement_and_the_session_stays(kernel):
     assert reply["content"]["status"] == "error"
     reply, outputs = run_cell(kc, "warm")
     assert reply["status"] == "ok"
-    assert [c for t, c in outputs if t == "execute_result"][0]["data"]["text/plain"] == "4"
+    assert stdout_of(outputs) == "4\n", "the session and its variables survived the cancel"
 
 
-def test_the_rich_display_example_runs_through_nbconvert(tmp_path):
+def test_the_rich_display_example_runs_through_nbconvert(tmp_path, kernel):
+    _, kc = kernel
+    if "False" in stdout_of(run_cell(kc, "import importlib.util\nprint(all(importlib.util.find_spec(m) is not None "
+                                         "for m in ('pandas', 'matplotlib')))")[1]):
+        pytest.skip("the example uses pandas and matplotlib, which Livy's Python lacks")
     out = tmp_path / "rich.out.ipynb"
     subprocess.run([str(VENV_BIN / "jupyter"), "nbconvert", "--to", "notebook", "--execute",
                     "--ExecutePreprocessor.timeout=600", str(ROOT / "examples" / "rich-display.ipynb"),
