@@ -142,3 +142,51 @@ def test_the_rich_display_example_runs_through_nbconvert(tmp_path, kernel):
     assert not any(o.output_type == "error" for o in outputs)
     assert any("image/png" in o.get("data", {}) for o in outputs)
     assert any("application/vnd.dataresource+json" in o.get("data", {}) for o in outputs)
+
+
+RESTART = os.environ.get("LIVY_KERNEL_TEST_LIVY_RESTART")
+
+
+@pytest.mark.skipif(not RESTART, reason="needs a command that restarts the Livy (scripts/test-real-livy sets it)")
+def test_a_restarted_livy_that_gave_the_id_to_someone_else_is_told_apart(tmp_path):
+    """Livy without recovery numbers sessions from 0 again after a restart: the kernel's id may now
+    be another user's session. The kernel must notice (by the name it gave its session), never run
+    the cell there, and start a session of its own."""
+    import json
+    import time
+    config = tmp_path / "config.json"
+    config.write_text(json.dumps({"livy_server_heartbeat_timeout_seconds": 6}))   # a heartbeat every 2 s
+    subprocess.run(RESTART, shell=True, check=True, timeout=180)   # ids from 0: the kernel's session is 0
+    theirs = None
+    gen = warmed_kernel("x = 'mine'", env={"LIVY_URL": LIVY, "LIVY_KERNEL_CONFIG": str(config)})
+    km, kc = next(gen)
+    try:
+        [ours] = [s for s in livy_sessions() if s["state"] == "idle"]
+        subprocess.run(RESTART, shell=True, check=True, timeout=180)
+        # Someone else's session now holds the kernel's id.
+        r = requests.post(LIVY.rstrip("/") + "/sessions", json={"kind": "pyspark", "name": "someone-elses"},
+                          headers={"X-Requested-By": "test"}, timeout=30)
+        r.raise_for_status()
+        theirs = r.json()
+        assert theirs["id"] == ours["id"], "Livy reused the id, as it does without recovery"
+        deadline = time.time() + 180
+        while time.time() < deadline and requests.get(f"{LIVY.rstrip('/')}/sessions/{theirs['id']}",
+                                                      timeout=10).json()["state"] != "idle":
+            time.sleep(1)
+        reply, outputs = run_cell(kc, "print(x)", timeout=300)
+        stderr = "".join(c["text"] for t, c in outputs if t == "stream" and c["name"] == "stderr")
+        assert f"is now another session ('someone-elses')" in stderr, stderr
+        # The cell ran in a new session of the kernel's own, where x is not defined.
+        assert reply["status"] == "error" and reply["ename"] == "NameError", reply
+        mine = [s for s in livy_sessions() if s.get("name", "").startswith("livy-kernel-")]
+        assert mine and all(s["id"] != theirs["id"] for s in mine)
+        statements = requests.get(f"{LIVY.rstrip('/')}/sessions/{theirs['id']}/statements", timeout=10).json()
+        assert statements["total_statements"] == 0, "nothing of the kernel's ran in the other session"
+    finally:
+        try:
+            next(gen)
+        except StopIteration:
+            pass
+        if theirs is not None:
+            requests.delete(f"{LIVY.rstrip('/')}/sessions/{theirs['id']}", headers={"X-Requested-By": "test"},
+                            timeout=30)

@@ -93,6 +93,12 @@ public final class Errors {
     }
 
     /** Nothing Livy still has says why; {@code state} is null when Livy no longer knows the session. */
+    /** Livy restarted and gave the kernel's session id to another session ({@code other}: its name). */
+    public static String goneIdReused(int sessionId, String other) {
+        return "The Spark session " + sessionId + " is gone: Livy restarted, and its session " + sessionId
+                + " is now another session (" + other + "), which this kernel will not touch.";
+    }
+
     public static String goneUnknown(int sessionId, String state) {
         return "The Spark session " + sessionId + " is gone: "
                 + (state == null ? "Livy no longer has it (it was deleted, or Livy restarted), and nothing says why."

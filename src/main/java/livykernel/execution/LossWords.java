@@ -15,6 +15,7 @@ final class LossWords {
             case KILLED -> Errors.goneKilled(loss.sessionId(), loss.state(), loss.evidence());
             case DRIVER_OUT_OF_MEMORY -> Errors.goneOutOfMemory(loss.sessionId(), loss.evidence());
             case LOST_EXECUTOR -> Errors.goneLostExecutor(loss.sessionId(), loss.evidence());
+            case ID_REUSED -> Errors.goneIdReused(loss.sessionId(), loss.evidence());
             case UNKNOWN -> Errors.goneUnknown(loss.sessionId(), loss.state());
         };
     }

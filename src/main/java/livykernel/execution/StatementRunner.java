@@ -143,6 +143,12 @@ public final class StatementRunner {
             } catch (InterruptedException e) {
                 return Errors.interrupted("The Spark session was still starting; it keeps starting in the background.");
             }
+            // Found gone while starting this cell (Livy restarted and reused the id): said before it runs.
+            Optional<SessionLoss> replaced = sessions.takeUntoldLoss();
+            if (replaced.isPresent()) {
+                cells.lost(replaced.get().sessionId());
+                out.stream("stderr", Errors.newSessionNotice(LossWords.why(replaced.get()), cells.replayable()) + "\n");
+            }
             if (interrupted(request)) {
                 return Errors.interrupted("The cell was not run.");
             }

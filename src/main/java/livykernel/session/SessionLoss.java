@@ -10,5 +10,5 @@ import java.time.Duration;
 public record SessionLoss(int sessionId, Kind kind, String state, Duration idleFor, String evidence) {
 
     /** The causes the kernel can tell apart from Livy's REST API alone. */
-    public enum Kind { IDLE_TIMEOUT, KILLED, DRIVER_OUT_OF_MEMORY, LOST_EXECUTOR, UNKNOWN }
+    public enum Kind { IDLE_TIMEOUT, KILLED, DRIVER_OUT_OF_MEMORY, LOST_EXECUTOR, ID_REUSED, UNKNOWN }
 }

@@ -64,6 +64,8 @@ public final class SessionManager {
     private volatile long lastActivityMillis;
     /** When the idle keep-alive last reset Livy's idle clock (0: never). */
     private volatile long lastKeepAliveMillis;
+    /** Set when the heartbeat found Livy unreachable: the next cell checks the session is still the kernel's. */
+    private volatile boolean verifyBeforeUse;
     /** A loss found outside a cell (a refresh for %%info or completion) that no cell has told the user about yet. */
     private volatile SessionLoss untold;
 
@@ -129,6 +131,25 @@ public final class SessionManager {
     }
 
     /**
+     * The body with a name of its own for the new session, unless the configuration names it: Livy
+     * numbers sessions from 0 again after a restart (without recovery), so an id alone cannot tell
+     * the kernel's session from someone else's that got the same id; the name can.
+     */
+    private static Map<String, Object> named(Map<String, Object> body) {
+        if (body.containsKey("name")) {
+            return body;
+        }
+        Map<String, Object> b = new LinkedHashMap<>(body);
+        b.put("name", "livy-kernel-" + java.util.UUID.randomUUID().toString().substring(0, 8));
+        return b;
+    }
+
+    /** Whether Livy's session {@code now}, under the kernel's session id, is another session. */
+    private static boolean reused(Session known, Session now) {
+        return known.name() != null && now != null && known.id() == now.id() && !known.name().equals(now.name());
+    }
+
+    /**
      * Returns a ready session, creating it if needed. {@code cancelled} is checked while waiting,
      * so an interrupt stops the wait (the session keeps starting and serves the next cell).
      * A pre-start still creating the session is waited for, and its failure thrown once.
@@ -144,10 +165,21 @@ public final class SessionManager {
         if (failed != null && session == null) {
             throw failed;
         }
+        if (session != null && session.isReady() && verifyBeforeUse) {
+            // Livy did not answer the heartbeat: it may have restarted and handed the id to someone else.
+            verifyBeforeUse = false;
+            Session now = peekAny(client, session);
+            if (reused(session, now)) {
+                untold = idReused(session, now);
+                forgetIfCurrent(session);
+            } else if (now != null && now.isReady()) {
+                session = now;
+            }
+        }
         if (session == null) {
             Session created;
             try {
-                created = client.createSession(creationBody());
+                created = client.createSession(named(creationBody()));
             } catch (LivyException e) {
                 throw createFailure(client, e);
             }
@@ -169,6 +201,25 @@ public final class SessionManager {
             return session;
         }
         return awaitReady(client, observer, cancelled);
+    }
+
+    /** Whether the next use checks the session is still the kernel's (the heartbeat found Livy unreachable). */
+    boolean verifyBeforeUse() {
+        return verifyBeforeUse;
+    }
+
+    private static Session peekAny(LivyClient client, Session known) {
+        try {
+            return client.getSession(known.id());
+        } catch (LivyException e) {
+            return null;
+        }
+    }
+
+    private SessionLoss idReused(Session known, Session now) {
+        LOG.info("Livy session {} is now another session ({}): Livy restarted", known.id(), now.name());
+        return new SessionLoss(known.id(), SessionLoss.Kind.ID_REUSED, now.state(), null,
+                now.name() == null ? "unnamed" : "'" + now.name() + "'");
     }
 
     private static boolean lacksAppInfo(Session s) {
@@ -234,7 +285,7 @@ public final class SessionManager {
         try {
             LivyClient client = client();
             try {
-                created = client.createSession(p.body);
+                created = client.createSession(named(p.body));
             } catch (LivyException e) {
                 failure = createFailure(client, e);
             }
@@ -518,6 +569,11 @@ public final class SessionManager {
         LivyClient client = timeout == null ? client() : client().withCallTimeout(timeout);
         try {
             Session now = client.getSession(known.id());
+            if (reused(known, now)) {
+                untold = idReused(known, now);
+                forgetIfCurrent(known);
+                return null;
+            }
             if (isGone(now)) {
                 untold = explain(known, now, false);
                 forgetIfCurrent(known);
@@ -622,6 +678,9 @@ public final class SessionManager {
 
     /** Why {@code known} went: {@code now} is Livy's current view of it, or null when Livy answered 404. */
     private SessionLoss explain(Session known, Session now, boolean duringStatement) {
+        if (reused(known, now)) {
+            return idReused(known, now);
+        }
         List<String> tail = List.of();
         if (now != null) {
             tail = logs.tail(known.id(), LOG_TAIL_LINES);
@@ -690,8 +749,16 @@ public final class SessionManager {
         long period = Math.max(1, heartbeatTimeoutSeconds / 3);
         heartbeat = scheduler.scheduleWithFixedDelay(() -> {
             try {
-                adoptAppInfo(clientSupplier.get().getSession(id));
+                Session now = clientSupplier.get().getSession(id);
+                Session known = session;
+                if (known != null && reused(known, now)) {
+                    untold = idReused(known, now);
+                    forgetIfCurrent(known);
+                    return;
+                }
+                adoptAppInfo(now);
             } catch (LivyException e) {
+                verifyBeforeUse = true;
                 LOG.debug("heartbeat for session {} failed: {}", id, e.getMessage());
             } catch (RuntimeException e) {
                 LOG.warn("heartbeat for session {} failed", id, e);
@@ -727,6 +794,10 @@ public final class SessionManager {
         Session s = session;
         forget();
         if (s == null) {
+            return;
+        }
+        if (verifyBeforeUse && reused(s, peekAny(client(), s))) {
+            LOG.info("not deleting Livy session {}: Livy restarted and the id is another session's now", s.id());
             return;
         }
         deleteQuietly(s.id());
