@@ -200,3 +200,4 @@ def test_kernel_info_on_control_while_a_cell_runs(kernel):
         if msg["parent_header"]["msg_id"] == msg_id:
             break
     collect_outputs(kc, msg_id)
+

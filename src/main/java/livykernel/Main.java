@@ -75,7 +75,7 @@ public final class Main {
                 startupNotices(config), progress, config.sessionAutoRecreate(), new SessionCells())
                 .sessionSetup(SessionDisplay.installCode(config.displayMaxRows(), config.displayMaxBytes(),
                         config.richResults()));
-        LivyCellExecutor executor = new LivyCellExecutor(runner, new OutputMapper(new BundleDecoder(config.displayMaxBytes())));
+        LivyCellExecutor executor = new LivyCellExecutor(runner, new OutputMapper(new BundleDecoder(config.displayMaxBytes(), config.maxOutputBytes())));
         // Runs on every JVM exit (shutdown request, SIGTERM): the embedded endpoint kills its
         // Spark processes. The kernel's own hook deletes the Livy session before this matters.
         Runtime.getRuntime().addShutdownHook(new Thread(endpoint::close, "livy-endpoint-close"));

@@ -137,6 +137,8 @@ public final class ConfigLoader {
                 defaults.displayMaxRows(), 1, problems);
         int displayBytes = intSetting(merged, env, "display_max_bytes", "LIVY_KERNEL_DISPLAY_MAX_BYTES",
                 defaults.displayMaxBytes(), 1024, problems);
+        int outputBytes = intSetting(merged, env, "max_output_bytes", "LIVY_KERNEL_MAX_OUTPUT_BYTES",
+                defaults.maxOutputBytes(), 1024, problems);
 
         // TLS files sit with the other endpoint keys in kernel_python_credentials; top-level works too.
         String caBundle = tlsSetting(creds, merged, "ca_bundle", "LIVY_CA_BUNDLE");
@@ -170,6 +172,7 @@ public final class ConfigLoader {
                 .sessionIdleKeepalive(idleKeepalive)
                 .displayMaxRows(displayRows)
                 .displayMaxBytes(displayBytes)
+                .maxOutputBytes(outputBytes)
                 .build();
     }
 

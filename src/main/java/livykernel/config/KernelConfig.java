@@ -27,6 +27,7 @@ import java.util.Map;
  *                          timeout ({@code livy.server.session.timeout}); zero: never, Livy's timeout applies
  * @param displayMaxRows    rows of a DataFrame that display() and a rich last expression show unless told {@code limit=}
  * @param displayMaxBytes   the largest display() bundle shown; a larger one is dropped with a note
+ * @param maxOutputBytes    the most printed text of one statement shown (characters); the rest is cut with a note
  */
 public record KernelConfig(
         String livyUrl,
@@ -52,7 +53,8 @@ public record KernelConfig(
         Boolean sessionPrestart,
         Duration sessionIdleKeepalive,
         int displayMaxRows,
-        int displayMaxBytes) {
+        int displayMaxBytes,
+        int maxOutputBytes) {
 
     public KernelConfig {
         sessionConfigs = Map.copyOf(sessionConfigs);
@@ -124,6 +126,7 @@ public record KernelConfig(
         private Duration sessionIdleKeepalive = Duration.ZERO;
         private int displayMaxRows = 20;
         private int displayMaxBytes = 5 * 1024 * 1024;
+        private int maxOutputBytes = 10 * 1024 * 1024;
 
         private Builder() {
         }
@@ -153,6 +156,7 @@ public record KernelConfig(
             sessionIdleKeepalive = c.sessionIdleKeepalive;
             displayMaxRows = c.displayMaxRows;
             displayMaxBytes = c.displayMaxBytes;
+            maxOutputBytes = c.maxOutputBytes;
         }
 
         /** Null selects the embedded local endpoint. */
@@ -278,12 +282,17 @@ public record KernelConfig(
             return this;
         }
 
+        public Builder maxOutputBytes(int v) {
+            maxOutputBytes = v;
+            return this;
+        }
+
         public KernelConfig build() {
             return new KernelConfig(livyUrl, auth, username, password, sessionConfigs, customHeaders,
                     heartbeatTimeoutSeconds, sessionStartupTimeout, connectTimeout, readTimeout,
                     ignoreSslErrors, localPython, configProblems, progressMode, sessionAutoRecreate,
                     caBundle, clientCert, clientKey, clientKeyPassword, richResults, sessionPrestart,
-                    sessionIdleKeepalive, displayMaxRows, displayMaxBytes);
+                    sessionIdleKeepalive, displayMaxRows, displayMaxBytes, maxOutputBytes);
         }
     }
 }

@@ -22,10 +22,20 @@ public final class BundleDecoder {
     static final String TABLE = "application/vnd.livy-kernel.table+json";
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** The most printed text of one statement shown unless configured otherwise (front ends choke on more). */
+    public static final int DEFAULT_MAX_TEXT = 10 * 1024 * 1024;
+
     private final int maxBytes;
+    private final int maxText;
+
+    /** {@code maxBytes}: the largest display() bundle; {@code maxText}: the most printed text shown, in characters. */
+    public BundleDecoder(int maxBytes, int maxText) {
+        this.maxBytes = maxBytes;
+        this.maxText = maxText;
+    }
 
     public BundleDecoder(int maxBytes) {
-        this.maxBytes = maxBytes;
+        this(maxBytes, DEFAULT_MAX_TEXT);
     }
 
     public BundleDecoder() {
@@ -35,14 +45,15 @@ public final class BundleDecoder {
     /** The outputs of {@code text}; text without frames is one stdout stream, ending in a newline. */
     public List<Output> decode(String text) {
         List<Output> outputs = new ArrayList<>();
+        long[] printed = {0, 0};   // characters of printed text seen, and shown
         int pos = 0;
         while (pos < text.length()) {
             int at = text.indexOf(SessionDisplay.START, pos);
             if (at < 0) {
-                stream(outputs, text.substring(pos), true);
+                stream(outputs, text.substring(pos), true, printed);
                 break;
             }
-            stream(outputs, text.substring(pos, at), false);
+            stream(outputs, text.substring(pos, at), false, printed);
             int from = at + SessionDisplay.START.length();
             int end = text.indexOf(SessionDisplay.END, from);
             int next = text.indexOf(SessionDisplay.START, from);
@@ -56,6 +67,10 @@ public final class BundleDecoder {
             }
             outputs.add(frame(text.substring(from, end)));
             pos = end + 1 < text.length() && text.charAt(end + 1) == '\n' ? end + 2 : end + 1;
+        }
+        if (printed[0] > printed[1]) {
+            outputs.add(note("The output was cut: the first " + size(printed[1]) + " of the " + size(printed[0])
+                    + " of printed text that Livy returned are shown (the max_output_bytes setting)."));
         }
         return outputs;
     }
@@ -120,10 +135,20 @@ public final class BundleDecoder {
         return new Output.Stream("stderr", text + "\n");
     }
 
-    private static void stream(List<Output> outputs, String text, boolean last) {
+    private void stream(List<Output> outputs, String text, boolean last, long[] printed) {
         if (text.isEmpty()) {
             return;
         }
+        long room = Math.max(0, maxText - printed[1]);
+        printed[0] += text.length();
+        if (text.length() > room) {
+            text = text.substring(0, (int) room);
+            last = true;
+            if (text.isEmpty()) {
+                return;
+            }
+        }
+        printed[1] += text.length();
         outputs.add(new Output.Stream("stdout", last && !text.endsWith("\n") ? text + "\n" : text));
     }
 }

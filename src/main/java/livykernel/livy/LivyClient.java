@@ -37,7 +37,11 @@ public final class LivyClient {
 
     private final HttpUrl base;
     private final OkHttpClient http;
-    private final ObjectMapper json = new ObjectMapper();
+    private final ObjectMapper json = new ObjectMapper(com.fasterxml.jackson.core.JsonFactory.builder()
+            // Jackson refuses strings over 20 M characters by default; a big print is cut later, with a note.
+            .streamReadConstraints(com.fasterxml.jackson.core.StreamReadConstraints.builder()
+                    .maxStringLength(Integer.MAX_VALUE).build())
+            .build());
     private final boolean trustsAnyCertificate;
     private final TlsFiles tls;
     private final ClientCertificateProbe probe;

@@ -23,7 +23,11 @@ import org.slf4j.LoggerFactory;
  */
 final class DriverProcess {
     private static final Logger LOG = LoggerFactory.getLogger(DriverProcess.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = new ObjectMapper(com.fasterxml.jackson.core.JsonFactory.builder()
+            // Jackson refuses strings over 20 M characters by default; a big print is cut later, with a note.
+            .streamReadConstraints(com.fasterxml.jackson.core.StreamReadConstraints.builder()
+                    .maxStringLength(Integer.MAX_VALUE).build())
+            .build());
 
     private final Process process;
     private final OutputStream stdin;

@@ -1,6 +1,8 @@
 package livykernel.transport;
 
 import livykernel.wire.ConnectionInfo;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.zeromq.SocketType;
 import org.zeromq.ZContext;
 
@@ -14,7 +16,10 @@ import java.util.function.Consumer;
  */
 public final class KernelTransport implements AutoCloseable {
 
+    private static final Logger LOG = LoggerFactory.getLogger(KernelTransport.class);
+
     private final ZContext context;
+    private volatile boolean closing;
     private final ZmqChannel shell;
     private final ZmqChannel control;
     private final ZmqChannel stdin;
@@ -26,6 +31,17 @@ public final class KernelTransport implements AutoCloseable {
     /** Binds all sockets now (bind errors surface here); threads start with {@link #start}. */
     public KernelTransport(ConnectionInfo info) {
         this.context = new ZContext();
+        // JeroMQ's I/O threads can meet a closed signaller while the context terminates; that is
+        // the end of the kernel, not an error a user should see as a stack trace on stderr.
+        Thread.UncaughtExceptionHandler quiet = (t, e) -> {
+            if (closing) {
+                LOG.debug("ZeroMQ thread {} at shutdown: {}", t.getName(), e.toString());
+            } else {
+                LOG.warn("ZeroMQ thread {} failed: {}", t.getName(), e.toString());
+            }
+        };
+        context.setUncaughtExceptionHandler(quiet);
+        context.setNotificationExceptionHandler(quiet);
         try {
             shell = channel(info, SocketType.ROUTER, "shell", info.shellPort());
             control = channel(info, SocketType.ROUTER, "control", info.controlPort());
@@ -86,6 +102,7 @@ public final class KernelTransport implements AutoCloseable {
     /** Flushes queued messages, stops every socket thread and closes the context. */
     @Override
     public void close() {
+        closing = true;
         shell.close();
         control.close();
         stdin.close();

@@ -45,6 +45,19 @@ PYSPARK_REQUIREMENT = "pyspark==3.5.3"
 MAX_SQL_ROWS = 1000
 
 
+# The endpoint passes at most this much printed text of one statement on (Livy has no such cap;
+# the kernel cuts what it shows further, with a note). Keeps one event line a size the
+# endpoint's JSON reader and memory take in stride.
+MAX_OUTPUT_CHARS = int(os.environ.get("LIVY_KERNEL_ENDPOINT_MAX_OUTPUT", 64 * 1024 * 1024))
+
+
+def capped(text):
+    if len(text) <= MAX_OUTPUT_CHARS:
+        return text
+    return (text[:MAX_OUTPUT_CHARS] + "\n[the embedded endpoint cut this output: %.1f MB of %.1f MB kept]\n"
+            % (MAX_OUTPUT_CHARS / 1048576.0, len(text) / 1048576.0))
+
+
 def send(event):
     line = json.dumps(event, default=_json_default)
     with _PROTO_LOCK:
@@ -240,7 +253,7 @@ class Driver:
                 # Livy drops what a failed statement printed; we keep it in the session log.
                 log("output of failed statement %s:\n%s" % (sid, partial))
             return error_output(etype, value, tb)
-        text = (out.getvalue() + err.getvalue())
+        text = capped(out.getvalue() + err.getvalue())
         if data is None:
             return {"status": "ok", "data": {"text/plain": text.rstrip()}}
         if text.strip() or "text/plain" in data:

@@ -98,6 +98,19 @@ class BundleDecoderTest {
     }
 
     @Test
+    void printedTextOverTheCapIsCutWithANoteAndDisplaysStay() {
+        String text = "a".repeat(3000) + "\n" + frame("{\"data\": {\"text/html\": \"<b>x</b>\"}}") + "\n" + "b".repeat(3000);
+        List<Output> out = new BundleDecoder(1024 * 1024, 4096).decode(text);
+        assertEquals(4, out.size(), out.toString());
+        assertEquals(new Output.Stream("stdout", "a".repeat(3000) + "\n"), out.get(0));
+        assertTrue(out.get(1) instanceof Output.Display);
+        assertEquals(new Output.Stream("stdout", "b".repeat(4096 - 3001) + "\n"), out.get(2));
+        assertEquals(new Output.Stream("stderr", "The output was cut: the first 4.0 KB of the 5.9 KB of printed text that "
+                + "Livy returned are shown (the max_output_bytes setting).\n"), out.get(3));
+        assertEquals(List.of(new Output.Stream("stdout", "short\n")), new BundleDecoder(1024, 4096).decode("short"));
+    }
+
+    @Test
     void anOversizedFrameIsDroppedWithItsSizeAndTheCap() {
         String big = "{\"data\": {\"text/plain\": \"" + "x".repeat(3 * 1024 * 1024) + "\"}}";
         List<Output> out = new BundleDecoder(1024 * 1024).decode("before\n" + frame(big) + "\nafter");
