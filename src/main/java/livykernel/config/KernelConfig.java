@@ -23,6 +23,7 @@ import java.util.Map;
  * @param richResults       a cell's last expression with a rich form (a DataFrame, HTML…) shows as display() does;
  *                          false keeps Livy's plain repr, as sparkmagic shows it
  * @param sessionPrestart   create the session when the kernel starts; null: only for the embedded endpoint
+ * @param aws               the EMR cluster and AWS access for the S3 archive of gone sessions' logs
  */
 public record KernelConfig(
         String livyUrl,
@@ -45,7 +46,8 @@ public record KernelConfig(
         String clientKey,
         String clientKeyPassword,
         boolean richResults,
-        Boolean sessionPrestart) {
+        Boolean sessionPrestart,
+        AwsSettings aws) {
 
     public KernelConfig {
         sessionConfigs = Map.copyOf(sessionConfigs);
@@ -114,6 +116,7 @@ public record KernelConfig(
         private String clientKey;
         private String clientKeyPassword;
         private Boolean sessionPrestart;
+        private AwsSettings aws = AwsSettings.NONE;
 
         private Builder() {
         }
@@ -140,6 +143,7 @@ public record KernelConfig(
             clientKey = c.clientKey;
             clientKeyPassword = c.clientKeyPassword;
             sessionPrestart = c.sessionPrestart;
+            aws = c.aws;
         }
 
         /** Null selects the embedded local endpoint. */
@@ -249,11 +253,16 @@ public record KernelConfig(
             return this;
         }
 
+        public Builder aws(AwsSettings v) {
+            aws = v;
+            return this;
+        }
+
         public KernelConfig build() {
             return new KernelConfig(livyUrl, auth, username, password, sessionConfigs, customHeaders,
                     heartbeatTimeoutSeconds, sessionStartupTimeout, connectTimeout, readTimeout,
                     ignoreSslErrors, localPython, configProblems, progressMode, sessionAutoRecreate,
-                    caBundle, clientCert, clientKey, clientKeyPassword, richResults, sessionPrestart);
+                    caBundle, clientCert, clientKey, clientKeyPassword, richResults, sessionPrestart, aws);
         }
     }
 }
