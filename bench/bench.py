@@ -358,7 +358,9 @@ def main():
             OURS: dict(base, LIVY_URL=prox[OURS].url, LIVY_USERNAME=ep.username, LIVY_PASSWORD=ep.password),
         }
         spec_argv = KernelSpecManager().get_kernel_spec(OURS).argv
-        raw["install_flags"] = spec_argv[1:spec_argv.index("-jar")]
+        # argv: the launcher (it checks the Java), the Java, the install's JVM flags, -jar ...
+        flags_at = next(i for i, a in enumerate(spec_argv) if a.startswith("-"))
+        raw["install_flags"] = spec_argv[flags_at:spec_argv.index("-jar")]
         raw["argv"] = {OURS: spec_argv, THEIRS: KernelSpecManager().get_kernel_spec(THEIRS).argv}
 
         # ---- 1. ready time and memory right after start (no Livy session), interleaved
@@ -392,10 +394,10 @@ def main():
         raw["ready_stock_s"] = ready_stock
 
         # ---- 2. JVM flag variants of our kernel (ready time and RSS after start)
-        java = spec_argv[0]
+        java = spec_argv[:flags_at]
         jar_arg = spec_argv[spec_argv.index("-jar"):]
         no_cds = [f for f in spec_argv if not f.startswith("-XX:SharedArchiveFile")]
-        variants = {"java -jar (no flags)": [java] + jar_arg, "install flags without AppCDS": no_cds}
+        variants = {"java -jar (no flags)": java + jar_arg, "install flags without AppCDS": no_cds}
         if no_cds != spec_argv:
             variants["install flags with AppCDS (as installed)"] = spec_argv
         var = {v: {"ready_s": [], "rss": []} for v in variants}

@@ -20,9 +20,10 @@ HEADERS = {"X-Requested-By": "admin"}
 class LocalLivy:
     """A standalone server process, its printed credentials and a requests session using them."""
 
-    def __init__(self, *extra_args, env=None):
+    def __init__(self, *extra_args, env=None, command=("java", "-jar", str(JAR))):
+        """command: what runs the jar's local-livy (the wheel's `livy-kernel` runs it too)."""
         self.proc = subprocess.Popen(
-            ["java", "-jar", str(JAR), "local-livy", "--port", "0", *extra_args],
+            [*command, "local-livy", "--port", "0", *extra_args],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
             env={**os.environ, "LIVY_KERNEL_PYTHON": PYTHON, **(env or {})})
         self.stderr = []

@@ -45,3 +45,19 @@ def test_console_runs_a_multiline_cell(tmp_path):
     text = (tmp_path / "console.log").read_text()
     # The kernel's own log lines must not land in the user's terminal.
     assert not re.search(r"\] INFO livykernel", text), "kernel INFO logging leaked into the console"
+
+
+def test_typing_exit_ends_the_console(tmp_path):
+    # exit is answered by the kernel with ask_exit, so the console leaves without asking and
+    # shuts the kernel down; no Spark session is needed for that.
+    env = {**os.environ, "PROMPT_TOOLKIT_NO_CPR": "1", "TERM": "xterm", "HOME": str(tmp_path),
+           "LIVY_KERNEL_SESSION_PRESTART": "false"}
+    child = pexpect.spawn(str(VENV_BIN / "jupyter"), ["console", "--kernel", KERNEL_NAME],
+                          encoding="utf-8", timeout=120, dimensions=(40, 200), env=env)
+    try:
+        child.expect(PROMPT)
+        child.send("exit\r")
+        assert child.expect([r"Shutting down kernel", r"\(\[y\]/n\)"], timeout=60) == 0, child.before
+        child.expect(pexpect.EOF, timeout=60)
+    finally:
+        child.close(force=True)

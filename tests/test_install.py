@@ -102,3 +102,22 @@ def test_python_without_pyspark_gives_an_install_hint(tmp_path):
     finally:
         kc.stop_channels()
         km.shutdown_kernel(now=True)
+
+
+def test_sparkmagic_config_is_read_from_dollar_home(tmp_path):
+    """$HOME, as Jupyter and sparkmagic read it, not the JVM's passwd-based user.home, finds the config."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    (tmp_path / ".sparkmagic").mkdir()
+    (tmp_path / ".sparkmagic" / "config.json").write_text(
+        json.dumps({"kernel_python_credentials": {"url": f"http://127.0.0.1:{port}"}}))
+    env = {k: v for k, v in os.environ.items() if k != "SPARKMAGIC_CONF_DIR"}
+    km, kc = start_new_kernel(kernel_name=KERNEL_NAME, startup_timeout=60, env={**env, "HOME": str(tmp_path)})
+    try:
+        _, outputs = run_cell(kc, "%%info", timeout=120)
+        text = "".join(c["data"]["text/plain"] for t, c in outputs if t == "display_data")
+        assert f"http://127.0.0.1:{port}" in text, outputs
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)

@@ -172,6 +172,11 @@ def test_matplotlib_figure_is_a_png(kernel):
     [shown] = displays(ok(kc, "import matplotlib\nmatplotlib.use('Agg')\nimport matplotlib.pyplot as plt\n"
                               "fig, ax = plt.subplots()\nax.plot([1, 3, 2])\ndisplay(fig)"))
     assert base64.b64decode(shown["data"]["image/png"])[:8] == b"\x89PNG\r\n\x1a\n"
+    [svg] = displays(ok(kc, "display(fig, format='svg')"))
+    assert "image/png" not in svg["data"]
+    assert svg["data"]["image/svg+xml"].lstrip().startswith("<?xml") and "<svg" in svg["data"]["image/svg+xml"]
+    reply, outputs = run_cell(kc, "display(fig, format='gif')")
+    assert reply["status"] == "error" and "takes 'png' or 'svg'" in reply["evalue"]
 
 
 def test_an_oversized_bundle_is_dropped_with_its_size(kernel):
@@ -218,7 +223,9 @@ def test_a_rich_last_expression_is_the_cells_result_and_sets_underscore(kernel):
 
 @pytest.fixture
 def plain_repr_kernel():
-    yield from warmed_kernel("warm = 'up'", env={"LIVY_KERNEL_RICH_RESULTS": "false"})
+    yield from warmed_kernel("warm = 'up'", env={"LIVY_KERNEL_RICH_RESULTS": "false",
+                                                 "LIVY_KERNEL_DISPLAY_MAX_ROWS": "3",
+                                                 "LIVY_KERNEL_DISPLAY_MAX_BYTES": "4096"})
 
 
 def test_rich_results_off_keeps_livys_plain_repr(plain_repr_kernel):
@@ -228,6 +235,17 @@ def test_rich_results_off_keeps_livys_plain_repr(plain_repr_kernel):
     assert not [t for t, _ in outputs if t == "execute_result"]
     [shown] = displays(ok(kc, "display(spark.range(2))"))
     assert "application/vnd.dataresource+json" in shown["data"], "display() itself still works"
+
+
+def test_row_and_size_caps_are_settings(plain_repr_kernel):
+    _, kc = plain_repr_kernel
+    [capped] = displays(ok(kc, "display(spark.range(10).toDF('n'))"))
+    assert [r["n"] for r in capped["data"]["application/vnd.dataresource+json"]["data"]] == [0, 1, 2]
+    assert "Showing the first 3 rows" in capped["data"]["text/html"]
+    outputs = ok(kc, "displayHTML('x' * 10000)\nprint('still here')")
+    assert displays(outputs) == []
+    assert "was dropped: it is over the 4.0 KB limit for one output (the display_max_bytes setting)" in stderr_of(outputs)
+    assert stdout_of(outputs) == "still here\n"
 
 
 def test_helpers_come_back_in_a_new_session(kernel):

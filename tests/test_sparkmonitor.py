@@ -45,10 +45,13 @@ def iopub_until_idle(kc, msg_id, timeout=300):
     raise TimeoutError("no idle for " + msg_id)
 
 
-def run_with_events(kc, cid, code):
-    """Runs a cell; returns (reply content, parsed SparkMonitor events sent before its idle)."""
+def run_with_events(kc, cid, code, seen=None):
+    """Runs a cell; returns (reply content, parsed SparkMonitor events sent before its idle).
+    `seen`, a list, receives all the cell's iopub messages."""
     msg_id = kc.execute(code)
     msgs = iopub_until_idle(kc, msg_id)
+    if seen is not None:
+        seen.extend(msgs)
     reply = kc.get_shell_msg(timeout=30)
     while reply["parent_header"].get("msg_id") != msg_id:
         reply = kc.get_shell_msg(timeout=30)
@@ -64,12 +67,23 @@ def run_with_events(kc, cid, code):
     return reply["content"], events
 
 
+MULTI_JOB_MESSAGES = []
+
+
 @pytest.fixture(scope="module")
 def multi_job_events(kernel, comm_id):
     _, kc = kernel
-    reply, events = run_with_events(kc, comm_id, MULTI_JOB)
+    reply, events = run_with_events(kc, comm_id, MULTI_JOB, seen=MULTI_JOB_MESSAGES)
     assert reply["status"] == "ok", reply
     return events
+
+
+def test_sparkmonitors_panel_is_the_only_progress_display(multi_job_events):
+    assert multi_job_events, "sparkmonitor got the cell's jobs"
+    kinds = [m["msg_type"] for m in MULTI_JOB_MESSAGES]
+    assert "stream" in kinds, kinds
+    assert "display_data" not in kinds and "update_display_data" not in kinds, kinds
+    assert not [m for m in MULTI_JOB_MESSAGES if m["msg_type"] == "comm_open"], "no widget of the kernel's own"
 
 
 def test_application_start_comes_before_the_first_job(multi_job_events):

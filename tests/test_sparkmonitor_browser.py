@@ -94,7 +94,13 @@ def check_notebook(page, base, token):
     page.screenshot(path=str(OUTPUT / "sparkmonitor-live.png"), full_page=True)
     # Done: the cell's output and both jobs COMPLETED in the badge and in the job table.
     cell.locator(".jp-InputArea-prompt:has-text('[2]')").wait_for(timeout=150_000)
-    assert "[(0, 40), (1, 40), (2, 40)]" in cell.locator(".jp-OutputArea").inner_text()
+    outputs = cell.locator(".jp-OutputArea")
+    assert "[(0, 40), (1, 40), (2, 40)]" in outputs.inner_text()
+    # One progress display per cell: sparkmonitor's panel, not also the kernel's widget or snapshot.
+    assert "Spark Job Progress" not in outputs.inner_text()
+    assert "Spark:" not in outputs.inner_text()
+    assert outputs.locator(".widget-progress, .livy-progress-snapshot").count() == 0
+    assert monitor.count() == 1
     rows = monitor.locator("table.jobtable tr.jobrow")
     page.wait_for_function(
         """el => { const r = el.querySelectorAll('tr.jobrow');

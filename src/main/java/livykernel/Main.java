@@ -4,6 +4,7 @@ import livykernel.completion.SessionCompleter;
 import livykernel.config.AwsSettings;
 import livykernel.config.ConfigLoader;
 import livykernel.config.KernelConfig;
+import livykernel.display.BundleDecoder;
 import livykernel.display.OutputMapper;
 import livykernel.display.SessionDisplay;
 import livykernel.execution.LivyCellExecutor;
@@ -22,6 +23,7 @@ import livykernel.magics.MagicRegistry;
 import livykernel.progress.ProgressMode;
 import livykernel.progress.ProgressReporter;
 import livykernel.progress.ProgressSettings;
+import livykernel.session.IdleKeepAlive;
 import livykernel.session.SessionManager;
 import livykernel.transport.ZmqKernelServer;
 import livykernel.wire.ConnectionInfo;
@@ -80,14 +82,16 @@ public final class Main {
         SessionManager sessions = new SessionManager(endpoint, scheduler, new LivyLogSource(endpoint),
                 config.sessionConfigs(), config.heartbeatTimeoutSeconds(), config.sessionStartupTimeout(),
                 Clock.systemUTC(), emrLogs(config));
+        new IdleKeepAlive(sessions, config.sessionIdleKeepalive()).schedule(scheduler);
         ProgressSettings progressSettings = new ProgressSettings(progressMode(config));
         ProgressReporter progress = new ProgressReporter(progressSettings,
                 url -> endpoint.get().getAbsolute(url, Duration.ofSeconds(3)),
                 Executors.newSingleThreadScheduledExecutor(daemon("spark-progress")));
         StatementRunner runner = new StatementRunner(sessions, endpoint, scheduler, PollingPolicy.DEFAULT,
                 startupNotices(config), progress, config.sessionAutoRecreate(), new SessionCells())
-                .sessionSetup(SessionDisplay.installCode(config.richResults()));
-        LivyCellExecutor executor = new LivyCellExecutor(runner, new OutputMapper());
+                .sessionSetup(SessionDisplay.installCode(config.displayMaxRows(), config.displayMaxBytes(),
+                        config.richResults()));
+        LivyCellExecutor executor = new LivyCellExecutor(runner, new OutputMapper(new BundleDecoder(config.displayMaxBytes())));
         // Runs on every JVM exit (shutdown request, SIGTERM): the embedded endpoint kills its
         // Spark processes. The kernel's own hook deletes the Livy session before this matters.
         Runtime.getRuntime().addShutdownHook(new Thread(endpoint::close, "livy-endpoint-close"));

@@ -34,7 +34,17 @@ public final class ConfigLoader {
     }
 
     public static KernelConfig fromEnvironment() {
-        return new ConfigLoader(System.getenv(), Path.of(System.getProperty("user.home"))).load();
+        return new ConfigLoader(System.getenv(), home(System.getenv(), System.getProperty("user.home"))).load();
+    }
+
+    /**
+     * The home directory as Python, Jupyter and sparkmagic see it: {@code $HOME} when set. The JVM's
+     * {@code user.home} comes from the password database, which containers and JupyterHub spawners
+     * often leave different from {@code $HOME} (or without an entry for the uid at all).
+     */
+    public static Path home(Map<String, String> env, String userHome) {
+        String h = env.get("HOME");
+        return Path.of(h != null && !h.isBlank() ? h : userHome);
     }
 
     public KernelConfig load() {
@@ -115,6 +125,19 @@ public final class ConfigLoader {
                     problems, "LIVY_KERNEL_SESSION_PRESTART");
         }
 
+        Duration idleKeepalive = defaults.sessionIdleKeepalive();
+        if (merged.path("session_idle_keepalive").isValueNode()) {
+            idleKeepalive = parseKeepalive(merged.path("session_idle_keepalive").asText(), idleKeepalive, problems);
+        }
+        if (env.containsKey("LIVY_KERNEL_SESSION_IDLE_KEEPALIVE")) {
+            idleKeepalive = parseKeepalive(env.get("LIVY_KERNEL_SESSION_IDLE_KEEPALIVE"), idleKeepalive, problems);
+        }
+
+        int displayRows = intSetting(merged, env, "display_max_rows", "LIVY_KERNEL_DISPLAY_MAX_ROWS",
+                defaults.displayMaxRows(), 1, problems);
+        int displayBytes = intSetting(merged, env, "display_max_bytes", "LIVY_KERNEL_DISPLAY_MAX_BYTES",
+                defaults.displayMaxBytes(), 1024, problems);
+
         // TLS files sit with the other endpoint keys in kernel_python_credentials; top-level works too.
         String caBundle = tlsSetting(creds, merged, "ca_bundle", "LIVY_CA_BUNDLE");
         String clientCert = tlsSetting(creds, merged, "client_cert", "LIVY_CLIENT_CERT");
@@ -148,6 +171,9 @@ public final class ConfigLoader {
                 .clientKey(clientKey)
                 .clientKeyPassword(keyPassword)
                 .sessionPrestart(prestart)
+                .sessionIdleKeepalive(idleKeepalive)
+                .displayMaxRows(displayRows)
+                .displayMaxBytes(displayBytes)
                 .aws(aws)
                 .build();
     }
@@ -262,6 +288,61 @@ public final class ConfigLoader {
         } catch (NumberFormatException e) {
             problems.add(key + " must be a number of seconds, not '" + s + "'; using " + dflt + ".");
             return dflt;
+        }
+    }
+
+    /** A whole number of at least {@code min} from the file, then the environment; a bad one is reported and ignored. */
+    private static int intSetting(JsonNode merged, Map<String, String> env, String key, String envKey, int dflt, int min,
+                                  List<String> problems) {
+        int value = dflt;
+        JsonNode node = merged.path(key);
+        if (node.isValueNode() && !node.isNull()) {
+            value = parseInt(node.asText(), value, min, key, problems);
+        }
+        if (env.containsKey(envKey)) {
+            value = parseInt(env.get(envKey), value, min, envKey, problems);
+        }
+        return value;
+    }
+
+    private static int parseInt(String s, int dflt, int min, String key, List<String> problems) {
+        try {
+            int v = Integer.parseInt(s.trim());
+            if (v >= min) {
+                return v;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        problems.add(key + " must be a whole number of at least " + min + ", not '" + s + "'. It was ignored.");
+        return dflt;
+    }
+
+    /** "8h", "90m", "3600s", "1d" (a bare number is seconds); "off"/"false"/"0": never; "on"/"true": 8 hours. */
+    static Duration parseKeepalive(String s, Duration dflt, List<String> problems) {
+        String v = s.trim().toLowerCase(java.util.Locale.ROOT);
+        switch (v) {
+            case "off", "false", "no", "0", "" -> {
+                return Duration.ZERO;
+            }
+            case "on", "true", "yes" -> {
+                return Duration.ofHours(8);
+            }
+            default -> {
+                java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)\\s*(s|m|h|d)?").matcher(v);
+                if (m.matches()) {
+                    long n = Long.parseLong(m.group(1));
+                    return switch (m.group(2) == null ? "s" : m.group(2)) {
+                        case "m" -> Duration.ofMinutes(n);
+                        case "h" -> Duration.ofHours(n);
+                        case "d" -> Duration.ofDays(n);
+                        default -> Duration.ofSeconds(n);
+                    };
+                }
+                problems.add("session_idle_keepalive must be a duration such as 8h or 90m, or off, not '" + s
+                        + "'. It was ignored.");
+                return dflt;
+            }
         }
     }
 

@@ -23,6 +23,10 @@ import java.util.Map;
  * @param richResults       a cell's last expression with a rich form (a DataFrame, HTML…) shows as display() does;
  *                          false keeps Livy's plain repr, as sparkmagic shows it
  * @param sessionPrestart   create the session when the kernel starts; null: only for the embedded endpoint
+ * @param sessionIdleKeepalive how long after the last cell the kernel keeps an idle session from Livy's idle
+ *                          timeout ({@code livy.server.session.timeout}); zero: never, Livy's timeout applies
+ * @param displayMaxRows    rows of a DataFrame that display() and a rich last expression show unless told {@code limit=}
+ * @param displayMaxBytes   the largest display() bundle shown; a larger one is dropped with a note
  * @param aws               the EMR cluster and AWS access for the S3 archive of gone sessions' logs
  */
 public record KernelConfig(
@@ -47,6 +51,9 @@ public record KernelConfig(
         String clientKeyPassword,
         boolean richResults,
         Boolean sessionPrestart,
+        Duration sessionIdleKeepalive,
+        int displayMaxRows,
+        int displayMaxBytes,
         AwsSettings aws) {
 
     public KernelConfig {
@@ -116,6 +123,9 @@ public record KernelConfig(
         private String clientKey;
         private String clientKeyPassword;
         private Boolean sessionPrestart;
+        private Duration sessionIdleKeepalive = Duration.ZERO;
+        private int displayMaxRows = 20;
+        private int displayMaxBytes = 5 * 1024 * 1024;
         private AwsSettings aws = AwsSettings.NONE;
 
         private Builder() {
@@ -143,6 +153,9 @@ public record KernelConfig(
             clientKey = c.clientKey;
             clientKeyPassword = c.clientKeyPassword;
             sessionPrestart = c.sessionPrestart;
+            sessionIdleKeepalive = c.sessionIdleKeepalive;
+            displayMaxRows = c.displayMaxRows;
+            displayMaxBytes = c.displayMaxBytes;
             aws = c.aws;
         }
 
@@ -253,6 +266,22 @@ public record KernelConfig(
             return this;
         }
 
+        /** Zero: off. */
+        public Builder sessionIdleKeepalive(Duration v) {
+            sessionIdleKeepalive = v;
+            return this;
+        }
+
+        public Builder displayMaxRows(int v) {
+            displayMaxRows = v;
+            return this;
+        }
+
+        public Builder displayMaxBytes(int v) {
+            displayMaxBytes = v;
+            return this;
+        }
+
         public Builder aws(AwsSettings v) {
             aws = v;
             return this;
@@ -262,7 +291,8 @@ public record KernelConfig(
             return new KernelConfig(livyUrl, auth, username, password, sessionConfigs, customHeaders,
                     heartbeatTimeoutSeconds, sessionStartupTimeout, connectTimeout, readTimeout,
                     ignoreSslErrors, localPython, configProblems, progressMode, sessionAutoRecreate,
-                    caBundle, clientCert, clientKey, clientKeyPassword, richResults, sessionPrestart, aws);
+                    caBundle, clientCert, clientKey, clientKeyPassword, richResults, sessionPrestart,
+                    sessionIdleKeepalive, displayMaxRows, displayMaxBytes, aws);
         }
     }
 }

@@ -107,12 +107,13 @@ public final class BundleDecoder {
     }
 
     private Output dropped(long size) {
-        return note("A display() output of " + mb(size) + " was dropped: it is over the " + mb(maxBytes)
-                + " limit for one output.");
+        return note("A display() output of " + size(size) + " was dropped: it is over the " + size(maxBytes)
+                + " limit for one output (the display_max_bytes setting).");
     }
 
-    private static String mb(long bytes) {
-        return String.format(Locale.ROOT, "%.1f MB", bytes / (1024.0 * 1024.0));
+    private static String size(long bytes) {
+        return bytes < 1024 * 1024 ? String.format(Locale.ROOT, "%.1f KB", bytes / 1024.0)
+                : String.format(Locale.ROOT, "%.1f MB", bytes / (1024.0 * 1024.0));
     }
 
     private static Output note(String text) {

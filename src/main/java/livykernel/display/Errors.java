@@ -74,7 +74,8 @@ public final class Errors {
         return "The Spark session " + sessionId + " is gone: Livy ended it after it had been idle for "
                 + duration(idleFor) + " (Livy's idle timeout, livy.server.session.timeout, 1 h by default). "
                 + "To raise it on Amazon EMR, set livy.server.session.timeout (e.g. 8h) with "
-                + "livy.server.session.timeout-check=true in the livy-conf configuration classification.";
+                + "livy.server.session.timeout-check=true in the livy-conf configuration classification, "
+                + "or keep idle sessions yourself with the kernel's session_idle_keepalive setting (e.g. 8h).";
     }
 
     /** YARN or a user killed the session's application. */

@@ -21,7 +21,8 @@ public final class HelpTable {
 
     /** Not magics but functions every session has; %%help is where users look for what the kernel adds. */
     static final String DISPLAY_NOTE = "In Python code: display(obj, ...) shows DataFrames as tables (limit=N rows), "
-            + "figures, HTML and any object with IPython's _repr_*_ methods; displayHTML(html) shows HTML.";
+            + "matplotlib figures (format=\"svg\" for SVG), HTML and any object with IPython's _repr_*_ methods; "
+            + "displayHTML(html) shows HTML.";
 
     private HelpTable() {
     }

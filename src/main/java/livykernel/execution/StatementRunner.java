@@ -147,7 +147,10 @@ public final class StatementRunner {
             if (interrupted(request)) {
                 return Errors.interrupted("The cell was not run.");
             }
-            setUp(session);
+            setUp(session, request);
+            if (interrupted(request)) {
+                return Errors.interrupted("The cell was not run.");
+            }
             try {
                 statement = livy.submitStatement(session.id(), code, kind);
                 sessions.statementSubmitted();
@@ -342,6 +345,11 @@ public final class StatementRunner {
      * outputs, and nothing once {@code budget} is spent.
      */
     public Optional<StatementOutput> hidden(String code, Duration budget) {
+        return hidden(code, budget, RequestContext.detached());
+    }
+
+    /** As {@link #hidden(String, Duration)}; an interrupt of {@code request} stops the wait at once. */
+    Optional<StatementOutput> hidden(String code, Duration budget, RequestContext request) {
         long deadline = System.nanoTime() + budget.toNanos();
         Session known = sessions.current();
         if (known == null || !known.isReady()) {
@@ -362,6 +370,9 @@ public final class StatementRunner {
                 if (st.isFinished()) {
                     return Optional.ofNullable("available".equals(st.state()) ? st.output() : null);
                 }
+                if (interrupted(request)) {
+                    return Optional.empty();
+                }
                 if (System.nanoTime() >= deadline) {
                     // Out of time: the session was slower than the user should wait. Let it go.
                     LOG.debug("hidden statement {} still {} at its deadline", st.id(), st.state());
@@ -369,7 +380,9 @@ public final class StatementRunner {
                 }
                 return null;
             });
-            return following.await();
+            try (RequestContext.Registration wake = request.onInterrupt(following::wake)) {
+                return following.await();
+            }
         } catch (LivyException e) {
             LOG.debug("hidden statement failed: {}", e.getMessage());
             return Optional.empty();
@@ -379,12 +392,13 @@ public final class StatementRunner {
         }
     }
 
-    private void setUp(Session session) {
+    private void setUp(Session session, RequestContext request) {
         if (sessionSetup == null || session.id() == setUpSession) {
             return;
         }
-        // Only a statement that ran counts: a busy session (a cancelled cell still ending) is tried again next cell.
-        Optional<StatementOutput> done = hidden(sessionSetup, SETUP_BUDGET);
+        // Only a statement that ran counts: a busy session (a cancelled cell still ending) is tried
+        // again next cell, and so is one whose wait the user interrupted.
+        Optional<StatementOutput> done = hidden(sessionSetup, SETUP_BUDGET, request);
         if (done.isPresent()) {
             setUpSession = session.id();
             if (done.get().isError()) {

@@ -7,6 +7,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 
 /**
@@ -54,6 +55,12 @@ final class ExecuteHandler {
         int count = executionCount;
         if (!silent) {
             messenger.publish(parent, new ExecuteInput(code, count));
+        }
+
+        Optional<Boolean> exit = ExitRequest.keepKernel(code);
+        if (exit.isPresent()) {
+            messenger.reply(request, new ExecuteReply.AskExit(count, exit.get()));
+            return;
         }
 
         RequestContext context = new RequestContext(parent);

@@ -87,6 +87,11 @@ final class InfoMagic implements Magic {
         return s;
     }
 
+    private static String human(java.time.Duration d) {
+        long m = d.toMinutes();
+        return m % 60 == 0 && m > 0 ? (m / 60) + " h" : m > 0 ? m + " min" : d.toSeconds() + " s";
+    }
+
     /** The endpoint settings in effect, secrets masked. */
     private Map<String, Object> endpoint() {
         KernelConfig c = ctx.config();
@@ -121,6 +126,9 @@ final class InfoMagic implements Magic {
         e.put("session_auto_recreate", c.sessionAutoRecreate());
         e.put("session_startup_timeout_seconds", c.sessionStartupTimeout().toSeconds());
         e.put("livy_server_heartbeat_timeout_seconds", c.heartbeatTimeoutSeconds());
+        e.put("session_idle_keepalive", c.sessionIdleKeepalive().isZero() ? "off: Livy's idle timeout "
+                + "(livy.server.session.timeout) applies once a cell ends"
+                : "on for " + human(c.sessionIdleKeepalive()) + " after the last cell, then Livy's idle timeout applies");
         return e;
     }
 }

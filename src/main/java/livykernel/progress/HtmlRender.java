@@ -42,7 +42,7 @@ public final class HtmlRender {
     public static String footer(ProgressState s) {
         StringBuilder b = new StringBuilder("<div class=\"livy-progress-footer\" style=\"font-size:12px\">");
         if (s.detailsUnavailable()) {
-            b.append("<i>").append(escape(TextLine.UNAVAILABLE)).append(".</i>");
+            b.append("<i>").append(escape(capitalized(s.detailsNote()))).append(".</i>");
         } else if (s.executors() == 0) {
             b.append("Executors in use: driver only (local mode), ").append(s.cores()).append(" cores");
         } else {
@@ -59,9 +59,13 @@ public final class HtmlRender {
         return b.append("</div>").toString();
     }
 
-    /** One job's caption next to its bar. */
+    /** One job's caption next to its bar; the fallback row is a percentage, never invented task counts. */
     public static String jobCaption(ProgressState.JobRow j) {
-        String label = j.jobId() < 0 ? escape(j.name()) : "Job " + j.jobId() + ": " + escape(j.name());
+        if (j.jobId() < 0) {
+            return "<span style=\"font-size:12px\">" + escape(j.name()) + " &mdash; " + j.done() + "% <span style=\"color:"
+                    + statusColor(j.status()) + "\">" + escape(j.status()) + "</span></span>";
+        }
+        String label = "Job " + j.jobId() + ": " + escape(j.name());
         return "<span style=\"font-size:12px\">" + label + " &mdash; " + j.done() + "/" + j.total() + " tasks"
                 + (j.failedTasks() > 0 ? ", " + j.failedTasks() + " failed" : "")
                 + " <span style=\"color:" + statusColor(j.status()) + "\">" + escape(j.status()) + "</span></span>";
@@ -115,6 +119,10 @@ public final class HtmlRender {
             case "CANCELLED" -> "#ef6c00";
             default -> "#757575";
         };
+    }
+
+    private static String capitalized(String s) {
+        return s.isEmpty() ? s : Character.toUpperCase(s.charAt(0)) + s.substring(1);
     }
 
     private static String td(String html) {

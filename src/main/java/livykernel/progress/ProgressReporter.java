@@ -98,7 +98,8 @@ public final class ProgressReporter implements StatementListener {
     @Override
     public void polled(Statement statement) {
         StatementMonitor m = current;
-        if (m != null) {
+        // A finished statement's progress is 1.0 whether or not it ran a Spark job: not a sign of one.
+        if (m != null && !statement.isFinished()) {
             m.livyProgress(statement.progress());
         }
     }

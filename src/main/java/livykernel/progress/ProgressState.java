@@ -8,11 +8,12 @@ import java.util.List;
  * (or, when the Spark UI is unreachable, from Livy's own {@code progress} fraction). Pure data:
  * the widget, the text line and the HTML snapshot all render from it.
  *
- * @param detailsUnavailable true when only Livy's overall fraction is known
+ * @param detailsNote        why only Livy's overall fraction is known (no Spark UI reported, or which
+ *                           address could not be reached); null when Spark's own job details are shown
  * @param failedStage        the first failed stage (or the failed job's unfinished stage), null if none
  */
 public record ProgressState(Outcome outcome, int done, int total, List<JobRow> jobs, List<StageRow> stages,
-                            int executors, int cores, boolean detailsUnavailable, StageRow failedStage,
+                            int executors, int cores, String detailsNote, StageRow failedStage,
                             long elapsedMillis) {
 
     /** Where the statement stands. */
@@ -49,7 +50,8 @@ public record ProgressState(Outcome outcome, int done, int total, List<JobRow> j
         for (SparkJob j : snap.jobs()) {
             String status = outcome == Outcome.CANCELLED && j.isRunning() ? "CANCELLED" : j.status();
             int jobTotal = j.effectiveTasks();
-            int jobDone = Math.min(j.numCompletedTasks(), jobTotal);
+            // Spark can report a succeeded job's last task counts a moment late; the job is complete.
+            int jobDone = "SUCCEEDED".equals(j.status()) ? jobTotal : Math.min(j.numCompletedTasks(), jobTotal);
             jobs.add(new JobRow(j.jobId(), j.name(), status, jobDone, jobTotal, j.numFailedTasks()));
             done += jobDone;
             total += jobTotal;
@@ -74,12 +76,16 @@ public record ProgressState(Outcome outcome, int done, int total, List<JobRow> j
         if (effective == Outcome.FAILED && failed == null) {
             failed = firstUnfinishedStageOfFailedJob(snap, stages);
         }
-        return new ProgressState(effective, done, total, jobs, stages, snap.executors(), snap.cores(), false,
+        return new ProgressState(effective, done, total, jobs, stages, snap.executors(), snap.cores(), null,
                 effective == Outcome.FAILED ? failed : null, elapsedMillis);
     }
 
-    /** State from Livy's {@code progress} (0..1) alone, when Spark's REST API is out of reach. */
-    public static ProgressState fallback(double livyProgress, Outcome outcome, long elapsedMillis) {
+    /**
+     * State from Livy's {@code progress} (0..1) alone, when Spark's own job details are out of reach.
+     * Livy's fraction covers only the jobs seen so far, so it is shown as a percentage of those,
+     * never as task counts; the caller keeps it from falling.
+     */
+    public static ProgressState fallback(double livyProgress, Outcome outcome, long elapsedMillis, String note) {
         int pct = (int) Math.round(Math.max(0, Math.min(1, livyProgress)) * 100);
         if (outcome == Outcome.SUCCEEDED) {
             pct = 100;
@@ -90,8 +96,16 @@ public record ProgressState(Outcome outcome, int done, int total, List<JobRow> j
             case FAILED -> "FAILED";
             case CANCELLED -> "CANCELLED";
         };
-        JobRow row = new JobRow(-1, "All Spark jobs of this cell", status, pct, 100, 0);
-        return new ProgressState(outcome, pct, 100, List.of(row), List.of(), 0, 0, true, null, elapsedMillis);
+        JobRow row = new JobRow(-1, FALLBACK_ROW, status, pct, 100, 0);
+        return new ProgressState(outcome, pct, 100, List.of(row), List.of(), 0, 0, note, null, elapsedMillis);
+    }
+
+    /** The one row of the fallback view. */
+    static final String FALLBACK_ROW = "Spark jobs of this cell so far";
+
+    /** Whether only Livy's overall fraction is known. */
+    public boolean detailsUnavailable() {
+        return detailsNote != null;
     }
 
     private static StageRow firstUnfinishedStageOfFailedJob(SparkSnapshot snap, List<StageRow> stages) {

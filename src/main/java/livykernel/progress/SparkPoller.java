@@ -62,6 +62,11 @@ final class SparkPoller {
         this.next = cursor.next;
     }
 
+    /** The Spark UI's address, as the user would open it. */
+    String address() {
+        return api.substring(0, api.indexOf("/api/v1/"));
+    }
+
     /** One poll; throws when the Spark UI cannot be reached or answers nonsense. */
     SparkSnapshot poll() {
         pollJobs();

@@ -13,8 +13,10 @@ import java.util.function.LongSupplier;
 
 /**
  * Follows one running statement: polls Spark, opens the display once the statement's first job
- * appears (plain Python cells stay clean), updates it at a readable rate, and at the end replaces
- * it with a static snapshot. Every method runs on the progress scheduler's single thread.
+ * has run for a moment (plain Python cells stay clean, and a quick job costs no widget models),
+ * updates it at a readable rate, and at the end replaces it with a static snapshot. A job that
+ * ended before the display opened gets the snapshot alone. Every method runs on the progress
+ * scheduler's single thread.
  */
 final class StatementMonitor {
 
@@ -25,6 +27,12 @@ final class StatementMonitor {
     static final long TEXT_INTERVAL_MS = 1000;
     /** While the Spark UI is unreachable, try it again this often (the fallback bar shows meanwhile). */
     static final long REST_RETRY_MS = 5000;
+    /** A statement must have run this long before its live view opens: a quick job shows only its snapshot. */
+    static final long OPEN_AFTER_MS = 300;
+    /** After the statement ends, Spark's REST API may still show its jobs running (its listener bus
+     * is asynchronous): poll this often, at most this many times, before the cell's snapshot. */
+    static final long END_POLL_MS = 40;
+    static final int END_POLLS = 8;
 
     private final ProgressMode mode;
     private final CellOutput out;
@@ -33,21 +41,32 @@ final class StatementMonitor {
     private final WidgetRegistry registry;
     private final SparkPoller poller;                 // null when the session reports no Spark UI
     private final SparkMonitorFeed.Tracker feed;      // null without a sparkmonitor front end
+    /** False when sparkmonitor's panel is the cell's progress display. */
+    private final boolean ownDisplay;
     private final LongSupplier clock;
     private final long startedAt;
     private final Throttle widgetThrottle;
     private final Throttle textThrottle;
     private final Throttle feedThrottle;
 
+    /** The highest fraction Livy reported: its fraction counts only the jobs seen so far and would fall. */
     private volatile double livyProgress;
     private volatile SparkSnapshot snapshot = SparkSnapshot.EMPTY;
     private boolean restUnavailable;
+    /** Why Spark's job details are missing (shown once, in the view); null while they are known. */
+    private String restProblem;
     private long restRetryAt;
     private volatile String displayId;
+    private ProgressState.Outcome outcome = ProgressState.Outcome.RUNNING;
     private ProgressWidget widget;
 
     StatementMonitor(ProgressMode mode, CellOutput out, CommManager comms, JsonNode parent, WidgetRegistry registry,
                      SparkPoller poller, SparkMonitorFeed.Tracker feed, LongSupplier clock) {
+        this(mode, out, comms, parent, registry, poller, feed, feed == null, clock);
+    }
+
+    StatementMonitor(ProgressMode mode, CellOutput out, CommManager comms, JsonNode parent, WidgetRegistry registry,
+                     SparkPoller poller, SparkMonitorFeed.Tracker feed, boolean ownDisplay, LongSupplier clock) {
         this.mode = mode;
         this.out = out;
         this.comms = comms;
@@ -55,17 +74,21 @@ final class StatementMonitor {
         this.registry = registry;
         this.poller = poller;
         this.feed = feed;
+        this.ownDisplay = ownDisplay;
         this.clock = clock;
         this.startedAt = clock.getAsLong();
         this.widgetThrottle = new Throttle(WIDGET_INTERVAL_MS, clock);
         this.textThrottle = new Throttle(TEXT_INTERVAL_MS, clock);
         this.feedThrottle = new Throttle(1000, clock);
         this.restUnavailable = poller == null;
+        this.restProblem = poller == null ? TextLine.NO_SPARK_UI : null;
     }
 
-    /** Livy's latest {@code progress} of the statement (0..1); any thread. */
+    /** Livy's latest {@code progress} of the statement (0..1); any thread (the Livy poller's). */
     void livyProgress(double p) {
-        livyProgress = p;
+        if (p > livyProgress) {
+            livyProgress = p;
+        }
     }
 
     boolean displayed() {
@@ -74,7 +97,12 @@ final class StatementMonitor {
 
     /** Whether {@link #finish} will publish anything (so the cell's reply should wait for it). */
     boolean hasSomethingToFinish() {
-        return displayId != null || (feed != null && !snapshot.jobs().isEmpty());
+        return displayId != null || sawSpark();
+    }
+
+    /** Whether a Spark job of this statement was seen (or, without details, Livy reported progress). */
+    private boolean sawSpark() {
+        return !snapshot.jobs().isEmpty() || (restUnavailable && livyProgress > 0);
     }
 
     /** One poll while the statement runs. */
@@ -85,7 +113,7 @@ final class StatementMonitor {
             feed.onSnapshot(snapshot, clock.getAsLong(), feedThrottle.tryPass());
         }
         if (displayId == null) {
-            if (!snapshot.jobs().isEmpty() || (restUnavailable && livyProgress > 0)) {
+            if (ownDisplay && sawSpark() && clock.getAsLong() - startedAt >= OPEN_AFTER_MS) {
                 openDisplay(state);
             }
             return;
@@ -99,17 +127,19 @@ final class StatementMonitor {
         }
     }
 
-    /** The statement ended: one last poll (until Spark has recorded its jobs' ends), then the snapshot. */
+    /** The statement ended: a last poll (until Spark has recorded its jobs' ends, bounded), then the snapshot. */
     void finish(ProgressState.Outcome outcome) {
-        if (displayId == null && (feed == null || snapshot.jobs().isEmpty())) {
-            return;   // nothing was shown: a statement without Spark jobs (or one too quick to matter)
+        this.outcome = outcome;
+        if (!hasSomethingToFinish()) {
+            return;   // nothing was seen: a statement without Spark jobs (or one too quick to matter)
         }
         fetch();
-        // Spark's listener bus records a job's end a few ms after the driver returns; wait for
-        // it only briefly, since the cell's reply waits for this snapshot.
-        for (int i = 0; i < 2 && !restUnavailable && snapshot.anyRunning(); i++) {
+        // Spark's listener bus records a job's end a little after the driver returns (ms locally,
+        // longer on a busy YARN driver); the cell's reply waits for this, so the wait is bounded
+        // and a job still running afterwards is followed up after the reply.
+        for (int i = 0; i < END_POLLS && !restUnavailable && snapshot.anyRunning(); i++) {
             try {
-                Thread.sleep(25);
+                Thread.sleep(END_POLL_MS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;
@@ -119,21 +149,37 @@ final class StatementMonitor {
         if (feed != null && !restUnavailable) {
             feed.onSnapshot(snapshot, clock.getAsLong(), false);
         }
-        if (displayId == null) {
+        if (!ownDisplay) {
             return;
         }
         ProgressState state = state(outcome);
-        String summary = TextLine.summary(state);
         if (widget != null) {
-            Map<String, Object> data = new LinkedHashMap<>();
+            widget.apply(state);   // widget state kept by the front end (or a saved notebook) ends final too
+            publishSnapshot(state);
+            widget.close();
+            widget = null;
+        } else {
+            publishSnapshot(state);
+        }
+    }
+
+    /** The static end view: HTML (with the text line, except in widget-only mode) or the text summary. */
+    private void publishSnapshot(ProgressState state) {
+        String summary = TextLine.summary(state);
+        Map<String, Object> data = new LinkedHashMap<>();
+        if (mode != ProgressMode.TEXT && comms != null) {
             data.put("text/html", HtmlRender.snapshot(state));
             if (mode != ProgressMode.WIDGET) {
                 data.put("text/plain", summary);
             }
-            out.updateDisplay(data, Map.of(), displayId);
-            widget.close();
         } else {
-            out.updateDisplay(Map.of("text/plain", summary), Map.of(), displayId);
+            data.put("text/plain", summary);
+        }
+        if (displayId == null) {
+            displayId = "livy-progress-" + UUID.randomUUID();
+            out.display(data, Map.of(), displayId);
+        } else {
+            out.updateDisplay(data, Map.of(), displayId);
         }
     }
 
@@ -142,14 +188,20 @@ final class StatementMonitor {
      * a cancelled statement's jobs end in Spark some time after Livy reports the cancel.
      */
     boolean awaitingJobEnds() {
-        return feed != null && !restUnavailable && snapshot.anyRunning();
+        return (feed != null || displayId != null) && !restUnavailable && snapshot.anyRunning();
     }
 
-    /** One poll after the statement ended, for sparkmonitor only (the cell's outputs are final). */
+    /**
+     * One poll after the statement ended: sparkmonitor learns of jobs ending late, and the cell's
+     * snapshot (a display, so it can still change) shows what Spark finally recorded.
+     */
     void followUp() {
         fetch();
         if (feed != null && !restUnavailable) {
             feed.onSnapshot(snapshot, clock.getAsLong(), false);
+        }
+        if (displayId != null && !snapshot.anyRunning()) {
+            publishSnapshot(state(outcome));
         }
     }
 
@@ -175,7 +227,7 @@ final class StatementMonitor {
     private ProgressState state(ProgressState.Outcome outcome) {
         long elapsed = clock.getAsLong() - startedAt;
         if (restUnavailable && snapshot.jobs().isEmpty()) {
-            return ProgressState.fallback(livyProgress, outcome, elapsed);
+            return ProgressState.fallback(livyProgress, outcome, elapsed, restProblem);
         }
         return ProgressState.of(snapshot, outcome, System.currentTimeMillis(), elapsed);
     }
@@ -191,11 +243,13 @@ final class StatementMonitor {
         try {
             snapshot = poller.poll();
             restUnavailable = false;
+            restProblem = null;
         } catch (RuntimeException e) {
             if (!restUnavailable) {
                 LOG.info("Spark UI REST API unreachable, showing Livy's progress instead: {}", e.getMessage());
             }
             restUnavailable = true;
+            restProblem = TextLine.unreachable(poller.address(), e.getMessage());
             restRetryAt = now + REST_RETRY_MS;
         }
     }

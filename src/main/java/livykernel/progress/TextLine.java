@@ -5,7 +5,15 @@ import java.util.Locale;
 /** The one-line text form of a {@link ProgressState}: a live line while running, a summary at the end. */
 public final class TextLine {
 
-    static final String UNAVAILABLE = "Spark job details unavailable (Spark UI unreachable); showing Livy's overall progress";
+    /** Why the fallback view shows: Livy's session has no Spark UI (Livy in local mode, some EMR Serverless). */
+    static final String NO_SPARK_UI = "Livy reports no Spark UI for this session, so only Livy's overall progress "
+            + "of the jobs so far is shown";
+
+    /** Why the fallback view shows: the Spark UI Livy reported did not answer the kernel. */
+    static String unreachable(String address, String why) {
+        return "the Spark UI at " + address + " could not be reached from the kernel (" + why
+                + "), so only Livy's overall progress of the jobs so far is shown";
+    }
     private static final int BAR_WIDTH = 20;
 
     private TextLine() {
@@ -14,7 +22,9 @@ public final class TextLine {
     /** E.g. {@code Spark [=========>          ] 45% 9/20 tasks | job 3 running: count at <stdin>:5 | 1 done | 12.3s}. */
     public static String running(ProgressState s) {
         StringBuilder b = new StringBuilder("Spark ").append(bar(s)).append(' ').append(s.percent()).append('%');
-        if (!s.detailsUnavailable()) {
+        if (s.detailsUnavailable()) {
+            b.append(" of the jobs so far");
+        } else {
             b.append(' ').append(s.done()).append('/').append(s.total()).append(" tasks");
             s.jobs().stream().filter(j -> "RUNNING".equals(j.status()) || "UNKNOWN".equals(j.status()))
                     .reduce((a, c) -> c)
@@ -36,7 +46,7 @@ public final class TextLine {
                 case FAILED -> "failed";
                 case CANCELLED -> "cancelled at " + s.percent() + "%";
             };
-            return "Spark: " + what + " in " + seconds(s.elapsedMillis()) + " (" + UNAVAILABLE + ")";
+            return "Spark: " + what + " in " + seconds(s.elapsedMillis()) + " (" + s.detailsNote() + ")";
         }
         int jobs = s.jobs().size();
         String tasks = s.done() + "/" + s.total() + " tasks";

@@ -61,9 +61,15 @@ public final class SessionManager {
 
     private final Clock clock;
     private volatile Session session;
+    /** Re-reads by a cell of a ready session whose appInfo Livy had not reported yet (Livy in local
+     * mode never reports one, so a few; the heartbeat keeps looking). Per session. */
+    private static final int APP_INFO_REREADS = 3;
+    private int appInfoRereads;
     private volatile ScheduledFuture<?> heartbeat;
     /** When the session last did something Livy counts as activity that the kernel knows of: ready, or a statement ended. */
     private volatile long lastActivityMillis;
+    /** When the idle keep-alive last reset Livy's idle clock (0: never). */
+    private volatile long lastKeepAliveMillis;
     /** A loss found outside a cell (a refresh for %%info or completion) that no cell has told the user about yet. */
     private volatile SessionLoss untold;
 
@@ -168,10 +174,27 @@ public final class SessionManager {
                 lastActivityMillis = clock.millis();
             }
         }
+        if (session.isReady() && lacksAppInfo(session) && appInfoRereads < APP_INFO_REREADS) {
+            // On YARN, Livy learns the application id and Spark UI address after the session is idle.
+            appInfoRereads++;
+            session = remember(peek(client, session));
+        }
         if (session.isReady()) {
             return session;
         }
         return awaitReady(client, observer, cancelled);
+    }
+
+    private static boolean lacksAppInfo(Session s) {
+        return s.appId() == null || s.sparkUiUrl() == null;
+    }
+
+    /** The heartbeat's answer completes what the kernel knows of its session's Spark application. */
+    private void adoptAppInfo(Session now) {
+        Session known = session;
+        if (known != null && known.id() == now.id() && lacksAppInfo(known) && !lacksAppInfo(now) && now.isReady()) {
+            session = remember(now);
+        }
     }
 
     /** Livy's current view of {@code known}, or {@code known} when Livy does not say (the wait that follows will). */
@@ -191,6 +214,7 @@ public final class SessionManager {
 
     private void install(Session created, Map<String, Object> prestartBody) {
         session = remember(created);
+        appInfoRereads = 0;
         prestartedWith = prestartBody;
         // POST /sessions is activity for Livy's idle clock.
         lastActivityMillis = clock.millis();
@@ -582,6 +606,27 @@ public final class SessionManager {
         return Optional.ofNullable(loss);
     }
 
+    /**
+     * The idle keep-alive: while the last cell ended less than {@code window} ago, POST /connect
+     * resets Livy's idle clock ({@code livy.server.session.timeout}) for the held session. After
+     * that, Livy's timeout applies again. Returns whether Livy was asked.
+     */
+    public boolean keepIdleSessionAlive(Duration window) {
+        Session s = session;
+        long last = lastActivityMillis;
+        if (s == null || closed || last <= 0 || clock.millis() - last >= window.toMillis()) {
+            return false;
+        }
+        try {
+            client().connect(s.id());
+            lastKeepAliveMillis = clock.millis();
+            return true;
+        } catch (LivyException e) {
+            LOG.debug("idle keep-alive for session {} failed: {}", s.id(), e.getMessage());
+            return false;
+        }
+    }
+
     /** A statement of the session ended: Livy's idle clock starts again from here. */
     public void statementEnded() {
         lastActivityMillis = clock.millis();
@@ -596,7 +641,8 @@ public final class SessionManager {
                 tail = now.log();
             }
         }
-        long since = lastActivityMillis;
+        // Livy's idle clock restarted at the last activity or keep-alive, whichever came later.
+        long since = Math.max(lastActivityMillis, lastKeepAliveMillis);
         Duration idle = since > 0 ? Duration.ofMillis(Math.max(0, clock.millis() - since)) : null;
         SessionLoss loss = LossClassifier.classify(known.id(), now == null ? null : now.state(), tail, idle,
                 duringStatement);
@@ -685,7 +731,7 @@ public final class SessionManager {
         long period = Math.max(1, heartbeatTimeoutSeconds / 3);
         heartbeat = scheduler.scheduleWithFixedDelay(() -> {
             try {
-                clientSupplier.get().getSession(id);
+                adoptAppInfo(clientSupplier.get().getSession(id));
             } catch (LivyException e) {
                 LOG.debug("heartbeat for session {} failed: {}", id, e.getMessage());
             } catch (RuntimeException e) {

@@ -50,10 +50,12 @@ def _livy_kernel_install_display(max_rows, max_bytes, rich_results):
             "truncated": truncated, "limit": limit,
             "types": [f.name + ": " + f.dataType.simpleString() for f in df.schema.fields]}}
 
-    def figure(obj):
+    def figure(obj, fmt):
         import io
         buf = io.BytesIO()
-        obj.savefig(buf, format="png", bbox_inches="tight")
+        obj.savefig(buf, format=fmt, bbox_inches="tight")
+        if fmt == "svg":
+            return {"image/svg+xml": buf.getvalue().decode("utf-8")}
         return {"image/png": base64.b64encode(buf.getvalue()).decode("ascii")}
 
     def encoded(mime, value):
@@ -91,11 +93,11 @@ def _livy_kernel_install_display(max_rows, max_bytes, rich_results):
                 data[mime] = encoded(mime, value)
         return data, metadata
 
-    def bundle(obj, limit):
+    def bundle(obj, limit, fmt="png"):
         if spark_frame(obj):
             return table(obj, limit), {}
         if type(obj).__module__.startswith("matplotlib") and hasattr(obj, "savefig"):
-            data, metadata = figure(obj), {}
+            data, metadata = figure(obj, fmt), {}
         elif type(obj).__module__.startswith("pandas") and type(obj).__name__ == "Series":
             # A Series has no HTML form of its own; as a one-column frame it shows like one.
             data, metadata = rich(obj.to_frame())
@@ -115,10 +117,13 @@ def _livy_kernel_install_display(max_rows, max_bytes, rich_results):
             body = json.dumps({"dropped": len(body), "cap": max_bytes}).encode("utf-8")
         sys.stdout.write(start + base64.b64encode(body).decode("ascii") + end + "\n")
 
-    def display(*objs, limit=None):
-        """Shows each object in its richest form (HTML, images, a table of a DataFrame's first rows)."""
+    def display(*objs, limit=None, format="png"):
+        """Shows each object in its richest form (HTML, images, a table of a DataFrame's first rows).
+        limit: rows of a DataFrame to show; format: "png" or "svg" for a matplotlib figure."""
+        if format not in ("png", "svg"):
+            raise ValueError("display(format=...) takes 'png' or 'svg', not %r" % (format,))
         for obj in objs:
-            emit(*bundle(obj, max_rows if limit is None else limit))
+            emit(*bundle(obj, max_rows if limit is None else limit, format))
 
     def displayHTML(html):
         """Shows an HTML string."""

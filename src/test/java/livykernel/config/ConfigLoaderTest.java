@@ -26,6 +26,13 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void homeIsDollarHomeWhenSetAndUserHomeOtherwise() {
+        assertEquals(Path.of("/from/env"), ConfigLoader.home(Map.of("HOME", "/from/env"), "/from/passwd"));
+        assertEquals(Path.of("/from/passwd"), ConfigLoader.home(Map.of(), "/from/passwd"));
+        assertEquals(Path.of("/from/passwd"), ConfigLoader.home(Map.of("HOME", " "), "/from/passwd"));
+    }
+
+    @Test
     void noConfigMeansEmbeddedEndpoint() {
         KernelConfig c = load(Map.of());
         assertTrue(c.usesLocalEndpoint());
@@ -43,6 +50,35 @@ class ConfigLoaderTest {
         KernelConfig bad = load(Map.of("LIVY_KERNEL_SESSION_AUTO_RECREATE", "sometimes"));
         assertFalse(bad.sessionAutoRecreate(), "a bad value keeps the file's setting");
         assertTrue(bad.configProblems().get(0).contains("LIVY_KERNEL_SESSION_AUTO_RECREATE must be true or false"),
+                bad.configProblems().toString());
+    }
+
+    @Test
+    void idleKeepaliveIsOffByDefaultAndReadAsADuration() throws IOException {
+        assertEquals(java.time.Duration.ZERO, load(Map.of()).sessionIdleKeepalive());
+        sparkmagic("{\"session_idle_keepalive\": \"8h\"}");
+        assertEquals(java.time.Duration.ofHours(8), load(Map.of()).sessionIdleKeepalive());
+        assertEquals(java.time.Duration.ofMinutes(90),
+                load(Map.of("LIVY_KERNEL_SESSION_IDLE_KEEPALIVE", "90m")).sessionIdleKeepalive(), "the environment wins");
+        assertEquals(java.time.Duration.ZERO,
+                load(Map.of("LIVY_KERNEL_SESSION_IDLE_KEEPALIVE", "off")).sessionIdleKeepalive());
+        KernelConfig bad = load(Map.of("LIVY_KERNEL_SESSION_IDLE_KEEPALIVE", "all lunch"));
+        assertEquals(java.time.Duration.ofHours(8), bad.sessionIdleKeepalive(), "a bad value keeps the file's setting");
+        assertTrue(bad.configProblems().get(0).contains("session_idle_keepalive must be a duration such as 8h"),
+                bad.configProblems().toString());
+    }
+
+    @Test
+    void displayCapsDefaultToTheSessionHelpersOwnAndAreSettings() throws IOException {
+        KernelConfig c = load(Map.of());
+        assertEquals(livykernel.display.SessionDisplay.DEFAULT_MAX_ROWS, c.displayMaxRows());
+        assertEquals(livykernel.display.SessionDisplay.DEFAULT_MAX_BYTES, c.displayMaxBytes());
+        sparkmagic("{\"display_max_rows\": 50, \"display_max_bytes\": 1048576}");
+        assertEquals(50, load(Map.of()).displayMaxRows());
+        assertEquals(1048576, load(Map.of()).displayMaxBytes());
+        KernelConfig bad = load(Map.of("LIVY_KERNEL_DISPLAY_MAX_ROWS", "lots"));
+        assertEquals(50, bad.displayMaxRows());
+        assertTrue(bad.configProblems().get(0).contains("LIVY_KERNEL_DISPLAY_MAX_ROWS must be a whole number"),
                 bad.configProblems().toString());
     }
 

@@ -103,7 +103,7 @@ class BundleDecoderTest {
         List<Output> out = new BundleDecoder(1024 * 1024).decode("before\n" + frame(big) + "\nafter");
         assertEquals(3, out.size());
         assertEquals(new Output.Stream("stderr", "A display() output of 3.0 MB was dropped: it is over the 1.0 MB "
-                + "limit for one output.\n"), out.get(1));
+                + "limit for one output (the display_max_bytes setting).\n"), out.get(1));
         assertEquals(new Output.Stream("stdout", "after\n"), out.get(2));
     }
 
@@ -111,7 +111,7 @@ class BundleDecoderTest {
     void aBundleTheSessionDroppedSaysHowBigItWas() {
         List<Output> out = new BundleDecoder(1024 * 1024).decode(frame("{\"dropped\": 2621440, \"cap\": 1048576}"));
         assertEquals(List.of(new Output.Stream("stderr", "A display() output of 2.5 MB was dropped: it is over the 1.0 MB "
-                + "limit for one output.\n")), out);
+                + "limit for one output (the display_max_bytes setting).\n")), out);
     }
 
     @Test

@@ -35,6 +35,9 @@ class SessionSetupTest {
     private final AtomicInteger nextSession = new AtomicInteger(1);
     private final AtomicInteger nextStatement = new AtomicInteger();
     private volatile int current;
+    /** While set, the setup statement keeps running (a session busy with something else first). */
+    private volatile boolean setupHangs;
+    private final java.util.concurrent.CountDownLatch setupSubmitted = new java.util.concurrent.CountDownLatch(1);
     private ScriptedLivy livy;
     private StatementRunner runner;
 
@@ -60,8 +63,15 @@ class SessionSetupTest {
                 } catch (IOException e) {
                     throw new IllegalStateException(e);
                 }
+                if (setupHangs && submitted.get(submitted.size() - 1).endsWith(SETUP)) {
+                    setupSubmitted.countDown();
+                    return json(201, "{\"id\":" + nextStatement.getAndIncrement() + ",\"state\":\"running\"}");
+                }
                 return json(201, "{\"id\":" + nextStatement.getAndIncrement() + ",\"state\":\"available\","
                         + "\"output\":{\"status\":\"ok\",\"execution_count\":0,\"data\":{\"text/plain\":\"\"}}}");
+            }
+            if (r.getMethod().equals("GET") && r.getPath().matches("/sessions/\\d+/statements/\\d+")) {
+                return json(200, "{\"id\":0,\"state\":\"running\"}");
             }
             if (r.getMethod().equals("DELETE")) {
                 return json(200, "{\"msg\":\"deleted\"}");
@@ -95,6 +105,28 @@ class SessionSetupTest {
     }
 
     @Test
+    void anInterruptStopsTheWaitForTheSetupAndTheCellDoesNotRun() throws Exception {
+        setupHangs = true;
+        RequestContext request = RequestContext.detached();
+        java.util.concurrent.CompletableFuture<CellResult> result = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return runner.run("a = 1", null, new Quiet(request), o -> CellResult.success());
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        assertTrue(setupSubmitted.await(10, java.util.concurrent.TimeUnit.SECONDS));
+        request.interrupt();
+        // Well inside the setup's own budget: the interrupt, not the deadline, ended the wait.
+        CellResult r = result.get(5, java.util.concurrent.TimeUnit.SECONDS);
+        assertFalse(r.ok());
+        assertEquals(List.of("1:" + SETUP), submitted, "the cell's code was not sent");
+        setupHangs = false;
+        cell("b = 2");
+        assertEquals(List.of("1:" + SETUP, "1:" + SETUP, "1:b = 2"), submitted, "the setup is tried again");
+    }
+
+    @Test
     void withoutSetupNothingExtraRuns() throws Exception {
         runner.sessionSetup(null);
         cell("a = 1");
@@ -102,7 +134,15 @@ class SessionSetupTest {
     }
 
     private static final class Quiet implements CellOutput {
-        private final RequestContext context = RequestContext.detached();
+        private final RequestContext context;
+
+        Quiet() {
+            this(RequestContext.detached());
+        }
+
+        Quiet(RequestContext context) {
+            this.context = context;
+        }
 
         public RequestContext context() { return context; }
         public void stream(String name, String text) { }

@@ -107,6 +107,20 @@ class KernelInMemoryTest {
     }
 
     @Test
+    void exitRepliesWithAnAskExitPayloadAndRunsNothing() throws InterruptedException {
+        Header exit = execute("exit");
+        JsonNode reply = server.reply(Channel.SHELL, exit).content();
+        assertEquals("ok", reply.path("status").asText());
+        assertEquals(1, reply.path("execution_count").asInt());
+        assertEquals(Json.object().put("source", "ask_exit").put("keepkernel", false), reply.path("payload").path(0));
+        assertEquals(List.of("execute_input"), bracketed(exit));
+
+        Header keep = execute("quit(keep_kernel=True)");
+        assertTrue(server.reply(Channel.SHELL, keep).content().path("payload").path(0).path("keepkernel").asBoolean());
+        assertEquals(List.of(), executor.executed);
+    }
+
+    @Test
     void anErrorRepliesErrorAndAbortsWhatWasQueuedBehindIt() throws InterruptedException {
         Header failing = execute("gate");
         Header second = execute("second");

@@ -28,6 +28,16 @@ final class FakeSparkUi implements SparkRest {
     JsonNode executors = ProgressMappingTest.recorded("multi-running1-executors");
     boolean down;
     final List<String> urls = new ArrayList<>();
+    /** Switch to recording {@code laterName} once this many more requests have been answered (-1: never). */
+    private int switchAfter = -1;
+    private String laterName;
+
+    /** Serves the current recording for {@code requests} more requests, then {@code name}'s (Spark's lag). */
+    FakeSparkUi after(int requests, String name) {
+        switchAfter = urls.size() + requests;
+        laterName = name;
+        return this;
+    }
 
     /** Serves the recorded {@code <name>-jobs.json} and {@code <name>-stages.json} from now on. */
     FakeSparkUi recorded(String name) {
@@ -43,6 +53,10 @@ final class FakeSparkUi implements SparkRest {
 
     @Override
     public JsonNode get(String url) {
+        if (switchAfter >= 0 && urls.size() >= switchAfter) {
+            switchAfter = -1;
+            recorded(laterName);
+        }
         urls.add(url);
         if (down) {
             throw new IllegalStateException("connection refused");

@@ -105,16 +105,40 @@ class ProgressMappingTest {
     }
 
     @Test
-    void fallbackUsesLivysProgressAndSaysDetailsAreUnavailable() {
-        ProgressState s = ProgressState.fallback(0.42, ProgressState.Outcome.RUNNING, 2000);
+    void fallbackShowsLivysFractionOfTheJobsSoFarNeverTaskCounts() {
+        ProgressState s = ProgressState.fallback(0.42, ProgressState.Outcome.RUNNING, 2000, TextLine.NO_SPARK_UI);
         assertTrue(s.detailsUnavailable());
         assertEquals(42, s.percent());
         assertEquals(List.of(), s.stages());
-        assertTrue(HtmlRender.footer(s).contains("Spark job details unavailable"));
-        assertEquals("Spark [========>           ] 42% | 2.0s", TextLine.running(s));
-        ProgressState end = ProgressState.fallback(0.42, ProgressState.Outcome.SUCCEEDED, 2000);
+        assertTrue(HtmlRender.footer(s).contains("Livy reports no Spark UI for this session"), HtmlRender.footer(s));
+        assertEquals("Spark [========>           ] 42% of the jobs so far | 2.0s", TextLine.running(s));
+        String caption = HtmlRender.jobCaption(s.jobs().get(0));
+        assertTrue(caption.contains("42%"), caption);
+        assertFalse(caption.contains("tasks"), "Livy's fraction must not read as task counts: " + caption);
+        assertFalse(HtmlRender.overallCaption(s).contains("tasks"), HtmlRender.overallCaption(s));
+        ProgressState end = ProgressState.fallback(0.42, ProgressState.Outcome.SUCCEEDED, 2000, TextLine.NO_SPARK_UI);
         assertEquals(100, end.percent());
-        assertTrue(TextLine.summary(end).startsWith("Spark: finished in 2.0s (Spark job details unavailable"));
+        assertEquals("Spark: finished in 2.0s (Livy reports no Spark UI for this session, so only Livy's overall "
+                + "progress of the jobs so far is shown)", TextLine.summary(end));
+        assertFalse(HtmlRender.snapshot(end).contains("tasks"), HtmlRender.snapshot(end));
+    }
+
+    @Test
+    void anUnreachableUiIsNamedWithItsAddress() {
+        ProgressState s = ProgressState.fallback(0.5, ProgressState.Outcome.SUCCEEDED, 1000,
+                TextLine.unreachable("http://ip-10-0-0-1:20888/proxy/application_1_0001", "connection refused"));
+        assertTrue(TextLine.summary(s).contains("the Spark UI at http://ip-10-0-0-1:20888/proxy/application_1_0001 "
+                + "could not be reached from the kernel (connection refused)"), TextLine.summary(s));
+        assertTrue(HtmlRender.footer(s).contains("<i>The Spark UI at http://ip-10-0-0-1"), HtmlRender.footer(s));
+    }
+
+    @Test
+    void aSucceededJobShowsCompleteEvenWhenSparkStillCountsATaskRunning() {
+        SparkJob lagging = new SparkJob(7, "count at <stdin>:1", "SUCCEEDED", 18, 2, 16, 0, 0, List.of(9), 0, 0);
+        ProgressState s = ProgressState.of(new SparkSnapshot(List.of(lagging), List.of(), 0, 2),
+                ProgressState.Outcome.SUCCEEDED, 0, 1000);
+        assertEquals(18, s.jobs().get(0).done());
+        assertEquals(100, s.percent());
     }
 
     @Test

@@ -57,8 +57,12 @@ class StatementMonitorTest {
     }
 
     @Test
-    void textLineOpensOnFirstJobUpdatesAtMostOncePerSecondAndEndsAsSummary() {
+    void textLineOpensOnceAJobHasRunAMomentUpdatesAtMostOncePerSecondAndEndsAsSummary() {
         StatementMonitor m = monitor(1);
+        clock.addAndGet(200);
+        m.tick();
+        assertEquals(List.of(), out.outs, "a job seen before it ran " + StatementMonitor.OPEN_AFTER_MS + " ms opens nothing yet");
+        clock.addAndGet(StatementMonitor.OPEN_AFTER_MS - 200);
         m.tick();
         assertEquals(1, out.outs.size());
         Out first = out.outs.get(0);
@@ -77,12 +81,87 @@ class StatementMonitorTest {
         assertEquals(first.displayId(), out.outs.get(1).displayId());
 
         spark.recorded("multi-done");
-        clock.addAndGet(3000);
+        clock.addAndGet(2750);
         m.finish(ProgressState.Outcome.SUCCEEDED);
         Out last = out.outs.get(out.outs.size() - 1);
         assertEquals("update_display_data", last.type());
         assertEquals(first.displayId(), last.displayId());
         assertEquals(Map.of("text/plain", "Spark: 2 jobs succeeded, 24/24 tasks, 3 stages in 4.1s"), last.data());
+    }
+
+    @Test
+    void aJobThatEndsBeforeTheViewOpensGetsOnlyTheSummary() {
+        StatementMonitor m = monitor(1);
+        clock.addAndGet(200);
+        m.tick();
+        spark.recorded("multi-done");
+        clock.addAndGet(50);
+        m.finish(ProgressState.Outcome.SUCCEEDED);
+        assertEquals(1, out.outs.size(), out.outs.toString());
+        assertEquals("display_data", out.outs.get(0).type());
+        assertEquals(Map.of("text/plain", "Spark: 2 jobs succeeded, 24/24 tasks, 3 stages in 0.3s"), out.outs.get(0).data());
+    }
+
+    @Test
+    void theSummaryWaitsBrieflyForSparkToRecordTheJobsEnd() {
+        StatementMonitor m = monitor(1);
+        clock.addAndGet(400);
+        m.tick();
+        // Spark's REST API still shows the jobs running for a few requests after the statement ended.
+        spark.after(6, "multi-done");
+        m.finish(ProgressState.Outcome.SUCCEEDED);
+        String summary = (String) out.outs.get(out.outs.size() - 1).data().get("text/plain");
+        assertEquals("Spark: 2 jobs succeeded, 24/24 tasks, 3 stages in 0.4s", summary);
+    }
+
+    @Test
+    void aJobStillRunningInSparkAfterTheReplyIsFollowedUntilItEnds() {
+        StatementMonitor m = monitor(1);
+        clock.addAndGet(400);
+        m.tick();
+        spark.after(1000, "multi-done");   // longer than the bounded wait
+        m.finish(ProgressState.Outcome.SUCCEEDED);
+        assertTrue(m.awaitingJobEnds());
+        int shown = out.outs.size();
+        spark.recorded("multi-done");
+        m.followUp();
+        assertFalse(m.awaitingJobEnds());
+        assertEquals(shown + 1, out.outs.size());
+        Out last = out.outs.get(out.outs.size() - 1);
+        assertEquals("update_display_data", last.type());
+        assertEquals("Spark: 2 jobs succeeded, 24/24 tasks, 3 stages in 0.4s", last.data().get("text/plain"));
+    }
+
+    @Test
+    void withoutASparkUiLivysFractionNeverFallsAndTheReasonIsSaid() {
+        StatementMonitor m = new StatementMonitor(ProgressMode.TEXT, out, null, null, new WidgetRegistry(), null, null,
+                clock::get);
+        m.livyProgress(0.5);
+        clock.addAndGet(400);
+        m.tick();
+        m.livyProgress(0.33);   // a second job appeared: Livy's fraction of the jobs so far drops
+        clock.addAndGet(1000);
+        m.tick();
+        assertEquals("Spark [==========>         ] 50% of the jobs so far | 1.4s", out.outs.get(1).data().get("text/plain"));
+        m.finish(ProgressState.Outcome.SUCCEEDED);
+        assertEquals("Spark: finished in 1.4s (Livy reports no Spark UI for this session, so only Livy's overall "
+                + "progress of the jobs so far is shown)", out.outs.get(2).data().get("text/plain"));
+        assertEquals(List.of(), spark.urls);
+    }
+
+    @Test
+    void sparkmonitorsPanelReplacesTheKernelsOwnDisplay() {
+        SparkPoller poller = new SparkPoller(spark, "http://127.0.0.1:4040/", new SparkPoller.JobCursor("local-1"), 1);
+        StatementMonitor m = new StatementMonitor(ProgressMode.ON, out, null, null, new WidgetRegistry(), poller,
+                null, false, clock::get);
+        clock.addAndGet(400);
+        m.tick();
+        clock.addAndGet(1000);
+        m.tick();
+        spark.recorded("multi-done");
+        m.finish(ProgressState.Outcome.SUCCEEDED);
+        assertEquals(List.of(), out.outs);
+        assertFalse(spark.urls.isEmpty(), "Spark is still polled for sparkmonitor's feed");
     }
 
     @Test
@@ -92,15 +171,16 @@ class StatementMonitorTest {
         m.tick();
         assertEquals(List.of(), out.outs, "no display while Livy's progress is 0");
         m.livyProgress(0.25);
-        clock.addAndGet(250);
+        clock.addAndGet(300);
         m.tick();
         assertEquals(1, out.outs.size());
-        assertEquals("Spark [=====>              ] 25% | 0.3s", out.outs.get(0).data().get("text/plain"));
+        assertEquals("Spark [=====>              ] 25% of the jobs so far | 0.3s", out.outs.get(0).data().get("text/plain"));
         assertEquals(1, spark.urls.size(), "the unreachable UI is not retried on every poll");
         clock.addAndGet(800);
         m.finish(ProgressState.Outcome.SUCCEEDED);
         String summary = (String) out.outs.get(out.outs.size() - 1).data().get("text/plain");
-        assertTrue(summary.startsWith("Spark: finished in 1.1s (Spark job details unavailable"), summary);
+        assertEquals("Spark: finished in 1.1s (the Spark UI at http://127.0.0.1:4040 could not be reached from the "
+                + "kernel (connection refused), so only Livy's overall progress of the jobs so far is shown)", summary);
     }
 
     @Test

@@ -35,7 +35,7 @@ class SessionManagerTest {
     private volatile String state = "idle";
     private volatile int totalSessions = 3;
     private volatile String logJson = "[]";
-    private volatile String appId;
+    private volatile String appInfo = "";
 
     @BeforeEach
     void start() throws IOException {
@@ -46,8 +46,7 @@ class SessionManagerTest {
             }
             if (line.equals("GET /sessions/1")) {
                 return state == null ? json(404, "{\"msg\":\"Session '1' not found.\"}")
-                        : json(200, "{\"id\":1,\"state\":\"" + state + "\""
-                        + (appId == null ? "" : ",\"appId\":\"" + appId + "\"") + "}");
+                        : json(200, "{\"id\":1,\"state\":\"" + state + "\"" + appInfo + "}");
             }
             if (r.getMethod().equals("GET") && r.getPath().startsWith("/sessions/1/log")) {
                 return json(200, "{\"id\":1,\"from\":0,\"total\":2,\"log\":" + logJson + "}");
@@ -57,6 +56,9 @@ class SessionManagerTest {
                 // one session a page, as if the page size were 1, to prove the paging
                 String page = from < totalSessions ? "[{\"id\":" + (from + 1) + ",\"state\":\"idle\"}]" : "[]";
                 return json(200, "{\"from\":" + from + ",\"total\":" + totalSessions + ",\"sessions\":" + page + "}");
+            }
+            if (line.equals("POST /sessions/1/connect")) {
+                return json(200, "{\"id\":1,\"state\":\"idle\"}");
             }
             if (line.equals("DELETE /sessions/1")) {
                 return json(200, "{\"msg\":\"deleted\"}");
@@ -75,6 +77,49 @@ class SessionManagerTest {
         SessionManager m = new SessionManager(() -> client, livy.scheduler, Map.of(), 0, Duration.ofSeconds(10));
         assertEquals(1, m.ensureSession(StartObserver.NONE, () -> false).id());
         return m;
+    }
+
+    @Test
+    void theSparkApplicationLivyReportsLateIsReadAgainByTheNextCells() throws Exception {
+        SessionManager m = started();
+        assertNull(m.current().sparkUiUrl(), "YARN has not given Livy the application yet");
+        appInfo = ",\"appId\":\"application_1_0001\",\"appInfo\":{\"sparkUiUrl\":"
+                + "\"http://ip-10-0-0-1:20888/proxy/application_1_0001/\",\"driverLogUrl\":null}";
+        var again = m.ensureSession(StartObserver.NONE, () -> false);
+        assertEquals("application_1_0001", again.appId());
+        assertEquals("http://ip-10-0-0-1:20888/proxy/application_1_0001/", m.current().sparkUiUrl());
+    }
+
+    @Test
+    void aSessionWithoutSparkUiIsReadAgainOnlyAFewTimes() throws Exception {
+        SessionManager m = started();
+        int before = livy.requests.size();
+        for (int i = 0; i < 10; i++) {
+            m.ensureSession(StartObserver.NONE, () -> false);
+        }
+        assertEquals(3, livy.requests.size() - before, "Livy in local mode never reports a Spark UI");
+    }
+
+    @Test
+    void theIdleKeepaliveResetsLivysIdleClockOnlyWithinItsWindowAfterTheLastCell() throws Exception {
+        java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong(1_000_000);
+        java.time.Clock clock = new java.time.Clock() {
+            @Override public java.time.ZoneId getZone() { return java.time.ZoneOffset.UTC; }
+            @Override public java.time.Clock withZone(java.time.ZoneId z) { return this; }
+            @Override public java.time.Instant instant() { return java.time.Instant.ofEpochMilli(now.get()); }
+        };
+        LivyClient client = livy.client(List.of(10L));
+        SessionManager m = new SessionManager(() -> client, livy.scheduler, new livykernel.logs.LivyLogSource(() -> client),
+                Map.of(), 0, Duration.ofSeconds(10), clock);
+        assertFalse(m.keepIdleSessionAlive(Duration.ofHours(8)), "no session yet: nothing to keep");
+        m.ensureSession(StartObserver.NONE, () -> false);
+        m.statementEnded();
+        now.addAndGet(Duration.ofMinutes(30).toMillis());
+        assertTrue(m.keepIdleSessionAlive(Duration.ofHours(8)));
+        assertEquals(1, livy.requests.stream().filter("POST /sessions/1/connect"::equals).count());
+        now.addAndGet(Duration.ofHours(8).toMillis());
+        assertFalse(m.keepIdleSessionAlive(Duration.ofHours(8)), "after the window Livy's own timeout applies again");
+        assertEquals(1, livy.requests.stream().filter("POST /sessions/1/connect"::equals).count());
     }
 
     @Test
@@ -178,7 +223,7 @@ class SessionManagerTest {
 
     @Test
     void aLostSessionOfAKnownEmrClusterSaysWhereEmrArchivesItsLogs() throws Exception {
-        appId = "application_1_0001";
+        appInfo = ",\"appId\":\"application_1_0001\"";
         List<String> calls = new ArrayList<>();
         SessionManager m = startedWith(new EmrLogs(() -> cluster(calls), "j-1", () -> "livy.example", Clock.systemUTC()));
         assertEquals(Optional.of("application_1_0001"), m.appIdOf(1));

@@ -23,6 +23,19 @@ public sealed interface ExecuteReply extends MessageContent {
         }
     }
 
+    /**
+     * {@code status: ok} carrying the {@code ask_exit} payload, as ipykernel answers {@code exit}:
+     * the front end leaves, and shuts the kernel down unless {@code keepkernel}.
+     */
+    record AskExit(int executionCount, boolean keepKernel) implements ExecuteReply {
+        @Override
+        public ObjectNode toJson() {
+            ObjectNode c = finish(Json.object().put("status", "ok"), executionCount);
+            c.putArray("payload").addObject().put("source", "ask_exit").put("keepkernel", keepKernel);
+            return c;
+        }
+    }
+
     /** {@code status: error} with the same ename, evalue and traceback as the error output. */
     record Error(int executionCount, String ename, String evalue, List<String> traceback) implements ExecuteReply {
         public Error {
