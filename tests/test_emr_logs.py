@@ -274,3 +274,18 @@ def test_the_cluster_is_found_from_the_livy_host(moto, cluster):
     finally:
         kc.stop_channels()
         km.shutdown_kernel(now=True)
+
+
+def test_no_aws_credentials_is_one_sentence(livy, tmp_path):
+    """No keys in the environment, no ~/.aws, no instance role to ask: one sentence, no stack trace."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    env.update(livy.env(), HOME=str(tmp_path), AWS_REGION="us-east-1", AWS_EC2_METADATA_DISABLED="true",
+               AWS_ENDPOINT_URL="http://127.0.0.1:9", LIVY_KERNEL_EMR_CLUSTER_ID="j-NOCREDS")
+    km, kc = start_new_kernel(kernel_name=KERNEL_NAME, startup_timeout=60, env=env)
+    try:
+        err = error_of(kc, "%%logs --s3 --session 0")
+        assert err["evalue"].startswith("The kernel found no AWS credentials to read the archived logs: set AWS_PROFILE"), err
+        assert "\n" not in err["evalue"] and "Exception" not in err["evalue"], err
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
