@@ -8,6 +8,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
 /**
@@ -142,25 +146,39 @@ public final class EmrLogs {
 
     /**
      * Where the logs of session {@code sessionId} are archived, for the message of a lost session:
-     * empty unless the cluster is known, and when AWS cannot say.
+     * empty unless the cluster is known, when AWS cannot say, and when finding the cluster takes
+     * longer than {@code budget} (it goes on in the background, and later messages have it).
      */
-    public List<String> places(int sessionId, String appId) {
+    public List<String> places(int sessionId, String appId, Duration budget) {
         if (!known()) {
             return List.of();
         }
-        try {
-            Located at = cluster();
-            List<String> places = new ArrayList<>();
-            if (!at.cluster().primaries().isEmpty()) {
-                places.add(at.layout().livyServerLog(at.cluster().primaries().get(0).ec2InstanceId()).uri());
+        Located at = located;
+        if (at == null) {
+            CompletableFuture<Located> finding = CompletableFuture.supplyAsync(this::cluster, EmrLogs::daemon);
+            try {
+                at = finding.get(budget.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException | ExecutionException e) {
+                return List.of();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return List.of();
             }
-            if (appId != null) {
-                places.add(at.layout().containers(appId).uri());
-            }
-            return places;
-        } catch (ArchiveException e) {
-            return List.of();
         }
+        List<String> places = new ArrayList<>();
+        if (!at.cluster().primaries().isEmpty()) {
+            places.add(at.layout().livyServerLog(at.cluster().primaries().get(0).ec2InstanceId()).uri());
+        }
+        if (appId != null) {
+            places.add(at.layout().containers(appId).uri());
+        }
+        return places;
+    }
+
+    private static void daemon(Runnable r) {
+        Thread t = new Thread(r, "emr-locate");
+        t.setDaemon(true);
+        t.start();
     }
 
     private Located cluster() {

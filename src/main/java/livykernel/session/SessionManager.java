@@ -41,6 +41,8 @@ public final class SessionManager {
 
     private static final Logger LOG = LoggerFactory.getLogger(SessionManager.class);
     private static final int LOG_TAIL_LINES = 20;
+    /** How long a loss message waits for AWS to say where EMR archives the logs (the SDK's first load included). */
+    private static final Duration ARCHIVE_LOOKUP = Duration.ofSeconds(10);
     /** GET /sessions pages at 100; a busy shared cluster can have more, but not without bound. */
     private static final int LIST_PAGE = 100;
     private static final int LIST_MAX = 10_000;
@@ -649,7 +651,7 @@ public final class SessionManager {
         LOG.info("Livy session {} is gone: {} (state {}, idle {})", known.id(), loss.kind(), loss.state(), idle);
         if (emr != null && emr.known()) {
             // Only a kernel that knows its EMR cluster asks AWS: plain Livy users never reach it.
-            loss = loss.withArchivedLogs(emr.places(known.id(), appIdOf(known.id()).orElse(null)));
+            loss = loss.withArchivedLogs(emr.places(known.id(), appIdOf(known.id()).orElse(null), ARCHIVE_LOOKUP));
         }
         return loss;
     }

@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -11,6 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -154,16 +156,43 @@ class EmrLogsTest {
         EmrLogs unknown = new EmrLogs(() -> {
             throw new AssertionError("AWS must not be asked");
         }, null, () -> "livy.example", AT_10_02);
-        assertEquals(List.of(), unknown.places(3, APP));
+        assertEquals(List.of(), unknown.places(3, APP, Duration.ofSeconds(10)));
         assertEquals(List.of("s3://bucket/logs/j-TEST/node/i-0primary/applications/livy/livy-livy-server.out.gz",
-                "s3://bucket/logs/j-TEST/containers/" + APP + "/"), configured(a).places(3, APP));
+                "s3://bucket/logs/j-TEST/containers/" + APP + "/"), configured(a).places(3, APP, Duration.ofSeconds(10)));
         FakeArchive denied = new FakeArchive() {
             @Override
             public EmrCluster describe(String clusterId) {
                 throw new ArchiveException("denied");
             }
         };
-        assertEquals(List.of(), configured(denied).places(3, APP));
+        assertEquals(List.of(), configured(denied).places(3, APP, Duration.ofSeconds(10)));
+    }
+
+    @Test
+    void aSlowAwsDoesNotHoldTheLossMessageAndIsUsedOnceItAnswers() throws Exception {
+        CountDownLatch answer = new CountDownLatch(1);
+        CountDownLatch described = new CountDownLatch(1);
+        FakeArchive slow = new FakeArchive() {
+            @Override
+            public EmrCluster describe(String clusterId) {
+                try {
+                    answer.await();
+                } catch (InterruptedException e) {
+                    throw new ArchiveException("interrupted");
+                }
+                EmrCluster c = super.describe(clusterId);
+                described.countDown();
+                return c;
+            }
+        };
+        EmrLogs logs = configured(slow);
+        assertEquals(List.of(), logs.places(3, APP, Duration.ofMillis(50)), "AWS has not answered within the budget");
+        answer.countDown();
+        described.await();
+        // The lookup went on in the background; the next message has its answer, without asking AWS again.
+        List<String> later = logs.places(3, null, Duration.ofSeconds(10));
+        assertEquals(List.of("s3://bucket/logs/j-TEST/node/i-0primary/applications/livy/livy-livy-server.out.gz"), later);
+        assertEquals(1, slow.calls.stream().filter(c -> c.startsWith("describe")).count(), slow.calls.toString());
     }
 
     @Test
