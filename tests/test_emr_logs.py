@@ -289,3 +289,22 @@ def test_no_aws_credentials_is_one_sentence(livy, tmp_path):
     finally:
         kc.stop_channels()
         km.shutdown_kernel(now=True)
+
+
+def test_without_recreation_the_gone_sessions_logs_are_what_logs_shows(livy, moto, cluster):
+    """session_auto_recreate off: the cell that meets the loss fails with the S3 places at the end of
+    its message, and a bare %%logs then reads the gone session's archive (no flags needed)."""
+    env = {**livy.env(), **AWS_ENV, "AWS_ENDPOINT_URL": moto, "LIVY_KERNEL_EMR_CLUSTER_ID": cluster["id"],
+           "LIVY_KERNEL_SESSION_AUTO_RECREATE": "false"}
+    before = {s["id"] for s in livy.get("/sessions").json()["sessions"]}
+    for _, kc in warmed_kernel("y = 2", env=env):
+        [s] = [s for s in livy.get("/sessions").json()["sessions"] if s["state"] == "idle" and s["id"] not in before]
+        lay_out_logs(cluster, s["id"], s["appId"])
+        assert livy.delete("/sessions/%d" % s["id"]).status_code == 200
+        err = error_of(kc, "print(y)")
+        assert err["ename"] == "SessionLost", err
+        assert err["evalue"].endswith("read them with: %%logs --s3 --session " + str(s["id"])), err
+        assert "%scontainers/%s/" % (cluster["uri"], s["appId"]) in err["evalue"], err
+        text = stdout_of(run_cell(kc, "%%logs")[1])
+        assert text.startswith("EMR's archived logs of session %d (%s)" % (s["id"], s["appId"])), text
+        assert "driver-marker" in text and "Interactive session %d created" % s["id"] in text, text
