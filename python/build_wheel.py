@@ -1,7 +1,7 @@
 """Writes the livy_kernel wheel (py3-none-any) with the standard library only, so it builds
 offline: the package's Python files and launcher, the kernel jar (which holds the embedded
-endpoint's Python driver) and the kernelspec logos, plus the dist-info pip installs from
-(the `livy-kernel` console script among it). Usage: build_wheel.py JAR LOGO_DIR VERSION OUT_DIR"""
+endpoint's Python driver), the AWS SDK jars of aws-lib/ beside it and the kernelspec logos, plus
+the dist-info pip installs from (the `livy-kernel` console script among it). Usage: build_wheel.py JAR LOGO_DIR VERSION OUT_DIR"""
 import base64
 import hashlib
 import sys
@@ -21,6 +21,8 @@ def build(jar, logos, version, out):
     files = [(p.relative_to(PACKAGE.parent).as_posix(), p) for p in sorted(PACKAGE.iterdir())
              if p.is_file() and p.suffix != ".pyc"]
     files.append(("livy_kernel/resources/livy-kernel.jar", Path(jar)))
+    # The AWS SDK jars the kernel opens from beside its jar for the EMR log archive (%%logs --s3).
+    files += [("livy_kernel/resources/aws-lib/" + p.name, p) for p in sorted((Path(jar).parent / "aws-lib").glob("*.jar"))]
     files += [("livy_kernel/resources/" + logo, Path(logos) / logo) for logo in LOGOS]
     info = "livy_kernel-%s.dist-info" % version
     meta = {

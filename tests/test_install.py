@@ -24,7 +24,13 @@ def test_install_is_idempotent_and_uninstall_removes(tmp_path):
     assert spec["language"] == "python"
     assert spec["interrupt_mode"] == "message"
     assert spec["argv"][-1] == "{connection_file}"
-    assert os.path.isfile(spec["argv"][spec["argv"].index("-jar") + 1])
+    jar = spec["argv"][spec["argv"].index("-jar") + 1]
+    assert os.path.isfile(jar)
+    # The AWS SDK stays out of the kernel's jar and goes beside it, with the classes that use it.
+    aws_lib = {p.name for p in (spec_dir / "aws-lib").iterdir()}
+    assert {"livy-kernel-aws.jar", "s3-2.57.8.jar", "emr-2.57.8.jar", "url-connection-client-2.57.8.jar"} <= aws_lib, aws_lib
+    assert not any(n.startswith(("netty-nio-client", "apache-client", "apache5-client")) for n in aws_lib), aws_lib
+    assert os.path.dirname(jar) == str(spec_dir)
     assert os.access(spec["argv"][0], os.X_OK)
     assert {"logo-32x32.png", "logo-64x64.png", "logo-svg.svg"} <= {p.name for p in spec_dir.iterdir()}
     assert os.access(spec["env"]["LIVY_KERNEL_DEFAULT_PYTHON"], os.X_OK)

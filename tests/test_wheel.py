@@ -6,6 +6,7 @@ import os
 import socket
 import subprocess
 import sys
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -60,6 +61,9 @@ def test_wheel_kernelspec_runs_the_quickstart(venv, jupyter_path):
     spec = json.loads((spec_dir / "kernel.json").read_text())
     jar = spec["argv"][spec["argv"].index("-jar") + 1]
     assert jar.startswith(str(venv)) and jar.endswith("site-packages/livy_kernel/resources/livy-kernel.jar"), jar
+    # The AWS SDK for %%logs --s3 is beside the wheel's jar, where the kernel looks for it.
+    aws_lib = {p.name for p in (Path(jar).parent / "aws-lib").iterdir()}
+    assert {"livy-kernel-aws.jar", "s3-2.57.8.jar", "emr-2.57.8.jar"} <= aws_lib, aws_lib
     assert any(a.startswith("-XX:SharedArchiveFile=") for a in spec["argv"]), "no AppCDS archive was made"
     assert {"logo-32x32.png", "logo-64x64.png", "logo-svg.svg"} <= {p.name for p in spec_dir.iterdir()}
 

@@ -18,6 +18,7 @@ DEFAULT_DISPLAY_NAME = "PySpark (Livy)"
 RESOURCES = Path(__file__).with_name("resources")
 LAUNCH = Path(__file__).with_name("launch")
 LOGOS = ("logo-32x32.png", "logo-64x64.png", "logo-svg.svg")
+AWS_LIB = "aws-lib"
 
 # Serial GC and C1-only JIT with one compiler thread, a small heap floor and young generation:
 # the kernel is I/O bound, so a fast start and a small footprint beat peak throughput
@@ -64,6 +65,11 @@ def install(dest, java, display_name, env, jar=None, logos=None):
         jar = RESOURCES / "livy-kernel.jar"
     else:
         shutil.copyfile(jar, dest / "livy-kernel.jar")
+        # The AWS SDK for the EMR log archive sits beside the jar, which loads it only for %%logs --s3.
+        aws_lib = Path(jar).parent / AWS_LIB
+        if aws_lib.is_dir():
+            shutil.rmtree(dest / AWS_LIB, ignore_errors=True)
+            shutil.copytree(aws_lib, dest / AWS_LIB)
         jar = dest / "livy-kernel.jar"
     for logo in LOGOS:
         shutil.copyfile(Path(logos or RESOURCES) / logo, dest / logo)

@@ -1,17 +1,22 @@
 package livykernel;
 
+import livykernel.completion.SessionCompleter;
+import livykernel.config.AwsSettings;
 import livykernel.config.ConfigLoader;
 import livykernel.config.KernelConfig;
 import livykernel.display.BundleDecoder;
 import livykernel.display.OutputMapper;
 import livykernel.display.SessionDisplay;
-import livykernel.kernel.JupyterKernel;
-import livykernel.livy.PollingPolicy;
-import livykernel.local.LocalLivyMain;
-import livykernel.completion.SessionCompleter;
 import livykernel.execution.LivyCellExecutor;
 import livykernel.execution.SessionCells;
 import livykernel.execution.StatementRunner;
+import livykernel.kernel.JupyterKernel;
+import livykernel.livy.PollingPolicy;
+import livykernel.local.LocalLivyMain;
+import livykernel.logs.ArchiveLoader;
+import livykernel.logs.AwsOptions;
+import livykernel.logs.EmrLogs;
+import livykernel.logs.LivyLogSource;
 import livykernel.magics.CellRouter;
 import livykernel.magics.MagicContext;
 import livykernel.magics.MagicRegistry;
@@ -24,8 +29,10 @@ import livykernel.transport.ZmqKernelServer;
 import livykernel.wire.ConnectionInfo;
 
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.Executors;
@@ -33,6 +40,14 @@ import java.util.concurrent.ScheduledExecutorService;
 
 /** Entry point: parses arguments and wires the kernel together by hand. */
 public final class Main {
+
+    /** The EMR log archive: nothing of the AWS SDK is loaded until a cell reads from it. */
+    private static EmrLogs emrLogs(KernelConfig config) {
+        AwsSettings aws = config.aws();
+        String host = config.usesLocalEndpoint() ? null : URI.create(config.livyUrl()).getHost();
+        return new EmrLogs(new ArchiveLoader(new AwsOptions(aws.region(), aws.profile(), aws.endpointUrl())),
+                aws.emrClusterId(), () -> host, Clock.systemUTC());
+    }
 
     private static final String USAGE = """
             usage: java -jar livy-kernel.jar CONNECTION_FILE        run the Jupyter kernel
@@ -64,8 +79,9 @@ public final class Main {
         LivyEndpoint endpoint = new LivyEndpoint(config);
         // Every poll of Livy (statements, session start, hidden helpers) and the session heartbeat.
         ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(daemon("livy-poller"));
-        SessionManager sessions = new SessionManager(endpoint, scheduler, config.sessionConfigs(),
-                config.heartbeatTimeoutSeconds(), config.sessionStartupTimeout());
+        SessionManager sessions = new SessionManager(endpoint, scheduler, new LivyLogSource(endpoint),
+                config.sessionConfigs(), config.heartbeatTimeoutSeconds(), config.sessionStartupTimeout(),
+                Clock.systemUTC(), emrLogs(config));
         new IdleKeepAlive(sessions, config.sessionIdleKeepalive()).schedule(scheduler);
         ProgressSettings progressSettings = new ProgressSettings(progressMode(config));
         ProgressReporter progress = new ProgressReporter(progressSettings,

@@ -147,6 +147,10 @@ public final class ConfigLoader {
         String keyPassword = firstNonBlank(env.get("LIVY_CLIENT_KEY_PASSWORD"), text(creds, "client_key_password"),
                 text(merged, "client_key_password"));
 
+        AwsSettings aws = new AwsSettings(
+                firstNonBlank(env.get("LIVY_KERNEL_EMR_CLUSTER_ID"), text(merged, "emr_cluster_id")),
+                text(merged, "aws_region"), text(merged, "aws_profile"), text(merged, "aws_endpoint_url"));
+
         return defaults.toBuilder()
                 .livyUrl(url)
                 .auth(auth)
@@ -173,6 +177,7 @@ public final class ConfigLoader {
                 .displayMaxRows(displayRows)
                 .displayMaxBytes(displayBytes)
                 .maxOutputBytes(outputBytes)
+                .aws(aws)
                 .build();
     }
 

@@ -28,6 +28,7 @@ import java.util.Map;
  * @param displayMaxRows    rows of a DataFrame that display() and a rich last expression show unless told {@code limit=}
  * @param displayMaxBytes   the largest display() bundle shown; a larger one is dropped with a note
  * @param maxOutputBytes    the most printed text of one statement shown (characters); the rest is cut with a note
+ * @param aws               the EMR cluster and AWS access for the S3 archive of gone sessions' logs
  */
 public record KernelConfig(
         String livyUrl,
@@ -54,7 +55,8 @@ public record KernelConfig(
         Duration sessionIdleKeepalive,
         int displayMaxRows,
         int displayMaxBytes,
-        int maxOutputBytes) {
+        int maxOutputBytes,
+        AwsSettings aws) {
 
     public KernelConfig {
         sessionConfigs = Map.copyOf(sessionConfigs);
@@ -127,6 +129,7 @@ public record KernelConfig(
         private int displayMaxRows = 20;
         private int displayMaxBytes = 5 * 1024 * 1024;
         private int maxOutputBytes = 10 * 1024 * 1024;
+        private AwsSettings aws = AwsSettings.NONE;
 
         private Builder() {
         }
@@ -157,6 +160,7 @@ public record KernelConfig(
             displayMaxRows = c.displayMaxRows;
             displayMaxBytes = c.displayMaxBytes;
             maxOutputBytes = c.maxOutputBytes;
+            aws = c.aws;
         }
 
         /** Null selects the embedded local endpoint. */
@@ -287,12 +291,17 @@ public record KernelConfig(
             return this;
         }
 
+        public Builder aws(AwsSettings v) {
+            aws = v;
+            return this;
+        }
+
         public KernelConfig build() {
             return new KernelConfig(livyUrl, auth, username, password, sessionConfigs, customHeaders,
                     heartbeatTimeoutSeconds, sessionStartupTimeout, connectTimeout, readTimeout,
                     ignoreSslErrors, localPython, configProblems, progressMode, sessionAutoRecreate,
                     caBundle, clientCert, clientKey, clientKeyPassword, richResults, sessionPrestart,
-                    sessionIdleKeepalive, displayMaxRows, displayMaxBytes, maxOutputBytes);
+                    sessionIdleKeepalive, displayMaxRows, displayMaxBytes, maxOutputBytes, aws);
         }
     }
 }

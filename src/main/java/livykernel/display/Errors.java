@@ -58,6 +58,11 @@ public final class Errors {
     }
 
     /** The Spark session could not be started. */
+    /** The EMR log archive in S3 could not be read; {@code message} says why and what to do. */
+    public static CellResult logArchive(String message) {
+        return ofMessage("LogArchiveError", message);
+    }
+
     public static CellResult sessionStart(String message) {
         return ofMessage("SessionError", message);
     }
@@ -107,14 +112,23 @@ public final class Errors {
 
     /** Before a new session runs the cell that met the loss of the old one ({@code why}: a gone… sentence). */
     public static String newSessionNotice(String why, int replayable) {
+        return newSessionNotice(why, replayable, "");
+    }
+
+    /** {@code logsAt}: {@link #archivedLogs} for a session whose logs EMR archives, else empty. */
+    public static String newSessionNotice(String why, int replayable, String logsAt) {
         return why + " Starting a new session with the same configuration and running this cell in it; its namespace "
-                + "is empty, so variables from before are gone" + replayHint(replayable, "") + ".";
+                + "is empty, so variables from before are gone" + replayHint(replayable, "") + "." + logsAt;
     }
 
     /** The session was gone before the cell's statement ran, and the kernel does not recreate sessions by itself. */
     public static CellResult sessionLostBeforeRun(String why, int replayable) {
+        return sessionLostBeforeRun(why, replayable, "");
+    }
+
+    public static CellResult sessionLostBeforeRun(String why, int replayable, String logsAt) {
         return ofMessage("SessionLost", why + " The cell did not run; the next cell starts a new session with an empty "
-                + "namespace" + replayHint(replayable, "then ") + ".");
+                + "namespace" + replayHint(replayable, "then ") + "." + logsAt);
     }
 
     /**
@@ -122,10 +136,27 @@ public final class Errors {
      * have had side effects. {@code cellError} is the cell's own error, if it reported one.
      */
     public static CellResult sessionLostWhileRunning(String why, int replayable, CellResult cellError) {
+        return sessionLostWhileRunning(why, replayable, cellError, "");
+    }
+
+    public static CellResult sessionLostWhileRunning(String why, int replayable, CellResult cellError, String logsAt) {
         String own = cellError == null || cellError.ok() ? ""
                 : " The cell's own error was " + cellError.ename() + ": " + firstLine(cellError.evalue()) + ".";
         return ofMessage("SessionLost", why + own + " The cell may have run in part, so it is not run again by itself; "
-                + "the next cell starts a new session with an empty namespace" + replayHint(replayable, "then ") + ".");
+                + "the next cell starts a new session with an empty namespace" + replayHint(replayable, "then ") + "."
+                + logsAt);
+    }
+
+    /**
+     * Where EMR archives the logs of a lost session, as the end of its message (with a leading
+     * space), or empty without {@code uris}.
+     */
+    public static String archivedLogs(int sessionId, List<String> uris) {
+        if (uris.isEmpty()) {
+            return "";
+        }
+        return " Its logs are archived by EMR in S3 at " + String.join(" and ", uris) + " (EMR copies them there every "
+                + "5 minutes); read them with: %%logs --s3 --session " + sessionId;
     }
 
     private static String replayHint(int replayable, String when) {

@@ -19,4 +19,9 @@ final class LossWords {
             case UNKNOWN -> Errors.goneUnknown(loss.sessionId(), loss.state());
         };
     }
+
+    /** The end of the loss message: where EMR archives the session's logs, or empty when the kernel does not know. */
+    static String logsAt(SessionLoss loss) {
+        return Errors.archivedLogs(loss.sessionId(), loss.archivedLogs());
+    }
 }

@@ -128,7 +128,8 @@ public final class StatementRunner {
             Optional<SessionLoss> untold = sessions.takeUntoldLoss();
             if (untold.isPresent()) {
                 cells.lost(untold.get().sessionId());
-                out.stream("stderr", Errors.newSessionNotice(LossWords.why(untold.get()), cells.replayable()) + "\n");
+                out.stream("stderr", Errors.newSessionNotice(LossWords.why(untold.get()), cells.replayable(),
+                        LossWords.logsAt(untold.get())) + "\n");
             }
         }
         LivyClient livy = client.get();
@@ -166,10 +167,11 @@ public final class StatementRunner {
                 }
                 cells.lost(loss.get().sessionId());
                 String why = LossWords.why(loss.get());
+                String logsAt = LossWords.logsAt(loss.get());
                 if (!autoRecreate || attempt > 0) {
-                    return Errors.sessionLostBeforeRun(why, cells.replayable());
+                    return Errors.sessionLostBeforeRun(why, cells.replayable(), logsAt);
                 }
-                out.stream("stderr", Errors.newSessionNotice(why, cells.replayable()) + "\n");
+                out.stream("stderr", Errors.newSessionNotice(why, cells.replayable(), logsAt) + "\n");
             }
         }
         return follow(session, statement, new SessionCells.Ran(code, kind, label), out, request, finish);
@@ -205,7 +207,8 @@ public final class StatementRunner {
             Optional<SessionLoss> loss = sessions.lossAfterError();
             if (loss.isPresent()) {
                 cells.lost(loss.get().sessionId());
-                return Errors.sessionLostWhileRunning(LossWords.why(loss.get()), cells.replayable(), result);
+                return Errors.sessionLostWhileRunning(LossWords.why(loss.get()), cells.replayable(), result,
+                        LossWords.logsAt(loss.get()));
             }
         } else if (done.output() != null && result.ok()) {
             cells.ran(session.id(), ran);
@@ -425,7 +428,8 @@ public final class StatementRunner {
         Optional<SessionLoss> loss = sessions.lossBy(e, true);
         if (loss.isPresent()) {
             cells.lost(loss.get().sessionId());
-            return Errors.sessionLostWhileRunning(LossWords.why(loss.get()), cells.replayable(), null);
+            return Errors.sessionLostWhileRunning(LossWords.why(loss.get()), cells.replayable(), null,
+                    LossWords.logsAt(loss.get()));
         }
         return Errors.livy(what + ": " + e.getMessage());
     }

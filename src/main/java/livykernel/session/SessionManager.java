@@ -7,6 +7,7 @@ import livykernel.livy.PollingPolicy;
 import livykernel.livy.Session;
 import livykernel.livy.SessionList;
 import livykernel.livy.SessionLog;
+import livykernel.logs.EmrLogs;
 import livykernel.logs.LivyLogSource;
 import livykernel.logs.LogSource;
 import org.slf4j.Logger;
@@ -20,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -39,6 +41,8 @@ public final class SessionManager {
 
     private static final Logger LOG = LoggerFactory.getLogger(SessionManager.class);
     private static final int LOG_TAIL_LINES = 20;
+    /** How long a loss message waits for AWS to say where EMR archives the logs (the SDK's first load included). */
+    private static final Duration ARCHIVE_LOOKUP = Duration.ofSeconds(10);
     /** GET /sessions pages at 100; a busy shared cluster can have more, but not without bound. */
     private static final int LIST_PAGE = 100;
     private static final int LIST_MAX = 10_000;
@@ -49,6 +53,10 @@ public final class SessionManager {
     private final ScheduledExecutorService scheduler;
     private final Poller poller;
     private final LogSource logs;
+    private final EmrLogs emr;
+    /** The YARN application id Livy reported for each session this kernel held: the key to its archived logs. */
+    private final Map<Integer, String> appIds = new ConcurrentHashMap<>();
+    private volatile Integer lastSessionId;
     private final int heartbeatTimeoutSeconds;
     private final Duration startupTimeout;
     private volatile Map<String, Object> sessionConfigs;
@@ -97,6 +105,14 @@ public final class SessionManager {
     public SessionManager(Supplier<LivyClient> clientSupplier, ScheduledExecutorService scheduler, LogSource logs,
                           Map<String, Object> sessionConfigs, int heartbeatTimeoutSeconds, Duration startupTimeout,
                           Clock clock) {
+        this(clientSupplier, scheduler, logs, sessionConfigs, heartbeatTimeoutSeconds, startupTimeout, clock, null);
+    }
+
+    /** {@code emr}: the S3 archive of gone sessions' logs on Amazon EMR, or null where there is none. */
+    public SessionManager(Supplier<LivyClient> clientSupplier, ScheduledExecutorService scheduler, LogSource logs,
+                          Map<String, Object> sessionConfigs, int heartbeatTimeoutSeconds, Duration startupTimeout,
+                          Clock clock, EmrLogs emr) {
+        this.emr = emr;
         this.clock = clock;
         this.clientSupplier = clientSupplier;
         this.scheduler = scheduler;
@@ -187,7 +203,7 @@ public final class SessionManager {
         }
         if (!session.isReady() && prestartedWith != null) {
             // The background polls may be a poll behind: a session already ready shows no status line.
-            session = peek(client, session);
+            session = remember(peek(client, session));
             if (session.isReady()) {
                 lastActivityMillis = clock.millis();
             }
@@ -195,7 +211,7 @@ public final class SessionManager {
         if (session.isReady() && lacksAppInfo(session) && appInfoRereads < APP_INFO_REREADS) {
             // On YARN, Livy learns the application id and Spark UI address after the session is idle.
             appInfoRereads++;
-            session = peek(client, session);
+            session = remember(peek(client, session));
         }
         if (session.isReady()) {
             return session;
@@ -230,7 +246,7 @@ public final class SessionManager {
     private void adoptAppInfo(Session now) {
         Session known = session;
         if (known != null && known.id() == now.id() && lacksAppInfo(known) && !lacksAppInfo(now) && now.isReady()) {
-            session = now;
+            session = remember(now);
         }
     }
 
@@ -250,7 +266,7 @@ public final class SessionManager {
     }
 
     private void install(Session created, Map<String, Object> prestartBody) {
-        session = created;
+        session = remember(created);
         appInfoRereads = 0;
         prestartedWith = prestartBody;
         // POST /sessions is activity for Livy's idle clock.
@@ -338,7 +354,7 @@ public final class SessionManager {
                 forget();
                 return stopFollowing();
             }
-            session = s;
+            session = remember(s);
             if (s.isReady()) {
                 lastActivityMillis = clock.millis();
                 return stopFollowing();
@@ -503,7 +519,7 @@ public final class SessionManager {
                 return new StartPoll.Failed(new SessionStartException(
                         "Lost contact with Livy while the Spark session was starting: " + e.getMessage()));
             }
-            session = s;
+            session = remember(s);
             if (s.isReady()) {
                 lastActivityMillis = clock.millis();
                 tell(() -> observer.ready(s, Duration.ofMillis(elapsed)));
@@ -580,7 +596,7 @@ public final class SessionManager {
                 return null;
             }
             if (session != null && session.id() == now.id()) {
-                session = now;
+                session = remember(now);
             }
             return now;
         } catch (LivyException e) {
@@ -633,9 +649,7 @@ public final class SessionManager {
         }
         SessionLoss loss = untold;
         untold = null;
-        return loss == null ? Optional.empty()
-                : Optional.of(new SessionLoss(loss.sessionId(), reclassifyRunning(loss), loss.state(), loss.idleFor(),
-                loss.evidence()));
+        return loss == null ? Optional.empty() : Optional.of(loss.withKind(reclassifyRunning(loss)));
     }
 
     /** A loss found after a statement failed never was the idle timeout: the statement had just run. */
@@ -694,6 +708,10 @@ public final class SessionManager {
         SessionLoss loss = LossClassifier.classify(known.id(), now == null ? null : now.state(), tail, idle,
                 duringStatement);
         LOG.info("Livy session {} is gone: {} (state {}, idle {})", known.id(), loss.kind(), loss.state(), idle);
+        if (emr != null && emr.known()) {
+            // Only a kernel that knows its EMR cluster asks AWS: plain Livy users never reach it.
+            loss = loss.withArchivedLogs(emr.places(known.id(), appIdOf(known.id()).orElse(null), ARCHIVE_LOOKUP));
+        }
         return loss;
     }
 
@@ -724,6 +742,31 @@ public final class SessionManager {
         if (own != null && own.id() == id) {
             forget();
         }
+    }
+
+    private Session remember(Session s) {
+        if (s != null) {
+            lastSessionId = s.id();
+            if (s.appId() != null && !s.appId().isBlank()) {
+                appIds.put(s.id(), s.appId());
+            }
+        }
+        return s;
+    }
+
+    /** The YARN application id Livy reported for session {@code id} while this kernel held it. */
+    public Optional<String> appIdOf(int id) {
+        return Optional.ofNullable(appIds.get(id));
+    }
+
+    /** The id of the last session this kernel held, gone or not; empty before the first. */
+    public Optional<Integer> lastSessionId() {
+        return Optional.ofNullable(lastSessionId);
+    }
+
+    /** The EMR log archive, when the kernel has one (see {@link EmrLogs#known()} for whether it knows its cluster). */
+    public Optional<EmrLogs> archive() {
+        return Optional.ofNullable(emr);
     }
 
     /** A page of a session's log (see {@link LogSource#page}). */

@@ -26,6 +26,7 @@ class ErrorsTest {
                 Errors.sessionLostBeforeRun(Errors.goneUnknown(3, null), 0),
                 Errors.sessionLostWhileRunning(Errors.goneIdle(3, java.time.Duration.ofMinutes(61)), 2, null),
                 Errors.interrupted("The cell was not run."),
+                Errors.logArchive("AWS denied s3:GetObject on s3://b/k to the kernel's credentials."),
                 Errors.internal(new IllegalStateException("kaput")));
         for (CellResult r : made) {
             assertFalse(r.ok());
@@ -35,6 +36,20 @@ class ErrorsTest {
         }
         CellResult lost = Errors.sessionLostBeforeRun(Errors.goneKilled(3, "killed", null), 1);
         assertTrue(lost.traceback().get(0).contains(lost.evalue()), lost.traceback().toString());
+    }
+
+    @Test
+    void aLostSessionsMessageEndsWithWhereEmrArchivedItsLogs() {
+        List<String> uris = List.of("s3://b/j-1/node/i-0p/applications/livy/livy-livy-server.out.gz", "s3://b/j-1/containers/app_1/");
+        String at = Errors.archivedLogs(4, uris);
+        assertEquals(" Its logs are archived by EMR in S3 at " + uris.get(0) + " and " + uris.get(1)
+                + " (EMR copies them there every 5 minutes); read them with: %%logs --s3 --session 4", at);
+        assertEquals("", Errors.archivedLogs(4, List.of()));
+        String why = Errors.goneUnknown(4, null);
+        assertTrue(Errors.newSessionNotice(why, 0, at).endsWith("%%logs --s3 --session 4"));
+        assertTrue(Errors.sessionLostBeforeRun(why, 0, at).evalue().endsWith("%%logs --s3 --session 4"));
+        assertTrue(Errors.sessionLostWhileRunning(why, 2, null, at).evalue().endsWith("%%logs --s3 --session 4"));
+        assertEquals(Errors.newSessionNotice(why, 1), Errors.newSessionNotice(why, 1, ""));
     }
 
     @Test

@@ -1,5 +1,8 @@
 package livykernel.magics;
 
+import livykernel.livy.SessionLog;
+import livykernel.logs.LogChoice;
+
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -75,12 +78,34 @@ class MagicArgsTest {
 
     @Test
     void logsRequests() {
-        assertEquals(new LogsMagic.Request(null, 100, false, null), LogsMagic.request(MagicArgs.parse(magic("logs"), "")));
-        assertEquals(new LogsMagic.Request(20, 5, false, null), LogsMagic.request(MagicArgs.parse(magic("logs"), "--from 20 -n 5")));
-        assertEquals(new LogsMagic.Request(null, 100, true, "WARN"), LogsMagic.request(MagicArgs.parse(magic("logs"), "--all -g WARN")));
+        assertEquals(new LogsMagic.Request(null, 100, false, null, null, null), LogsMagic.request(MagicArgs.parse(magic("logs"), "")));
+        assertEquals(new LogsMagic.Request(20, 5, false, null, null, null), LogsMagic.request(MagicArgs.parse(magic("logs"), "--from 20 -n 5")));
+        assertEquals(new LogsMagic.Request(null, 100, true, "WARN", null, null), LogsMagic.request(MagicArgs.parse(magic("logs"), "--all -g WARN")));
         assertThrows(MagicUsageException.class, () -> LogsMagic.request(MagicArgs.parse(magic("logs"), "--all -n 5")));
         assertThrows(MagicUsageException.class, () -> LogsMagic.request(MagicArgs.parse(magic("logs"), "-n 0")));
         assertThrows(MagicUsageException.class, () -> LogsMagic.request(MagicArgs.parse(magic("logs"), "--from -3")));
+    }
+
+    @Test
+    void logsFromTheS3ArchiveChooseTheirSource() {
+        assertEquals(new LogsMagic.Request(null, 100, false, null, null, LogChoice.all()),
+                LogsMagic.request(MagicArgs.parse(magic("logs"), "--s3")));
+        assertEquals(new LogsMagic.Request(null, 100, false, null, 4, new LogChoice(LogChoice.Source.EXECUTOR, 2)),
+                LogsMagic.request(MagicArgs.parse(magic("logs"), "--s3 --session 4 --source executor 2")));
+        assertEquals(new LogChoice(LogChoice.Source.DRIVER, 0),
+                LogsMagic.request(MagicArgs.parse(magic("logs"), "--source DRIVER")).choice(), "--source implies --s3");
+        for (String bad : new String[]{"--source executor", "--source executor x", "--source nodes", "--source livy 2", "--s3 2"}) {
+            assertThrows(MagicUsageException.class, () -> LogsMagic.request(MagicArgs.parse(magic("logs"), bad)), bad);
+        }
+    }
+
+    @Test
+    void anArchivedLogPagesAsLivysDoes() {
+        List<String> lines = List.of("a", "b", "c", "d");
+        assertEquals(new SessionLog(1, 2, 4, List.of("c", "d")), LogsMagic.page(1, lines, null, 2));
+        assertEquals(new SessionLog(1, 1, 4, List.of("b", "c")), LogsMagic.page(1, lines, 1, 2));
+        assertEquals(new SessionLog(1, 0, 4, lines), LogsMagic.page(1, lines, 0, -1));
+        assertEquals(new SessionLog(1, 4, 4, List.of()), LogsMagic.page(1, lines, 9, 3));
     }
 
     @Test

@@ -3,14 +3,23 @@ package livykernel.session;
 import livykernel.livy.LivyClient;
 import livykernel.livy.LivyException;
 import livykernel.livy.ScriptedLivy;
+import livykernel.logs.EmrArchive;
+import livykernel.logs.EmrCluster;
+import livykernel.logs.EmrLogs;
+import livykernel.logs.EmrNode;
+import livykernel.logs.LivyLogSource;
+import livykernel.logs.S3Location;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import static livykernel.livy.ScriptedLivy.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -175,6 +184,66 @@ class SessionManagerTest {
         assertEquals(SessionLoss.Kind.UNKNOWN, removed.kind(), "just created: not idle long enough to be reaped");
         assertEquals(logReads, livy.requests.stream().filter(q -> q.startsWith("GET /sessions/1/log")).count(),
                 "after a 404 there is no log to read");
+    }
+
+    /** An EMR cluster whose only primary node is i-0p, logging to s3://b/logs/. */
+    private static EmrArchive cluster(List<String> calls) {
+        return new EmrArchive() {
+            @Override
+            public EmrCluster describe(String clusterId) {
+                calls.add("describe " + clusterId);
+                return new EmrCluster(clusterId, "s3://b/logs/", List.of(new EmrNode("i-0p", null, null, null, null)));
+            }
+
+            @Override
+            public List<EmrCluster> activeClusters() {
+                calls.add("active");
+                return List.of();
+            }
+
+            @Override
+            public Optional<byte[]> read(S3Location object) {
+                return Optional.empty();
+            }
+
+            @Override
+            public List<String> keys(S3Location prefix) {
+                return List.of();
+            }
+        };
+    }
+
+    private SessionManager startedWith(EmrLogs emr) throws Exception {
+        LivyClient client = livy.client(List.of(10L));
+        SessionManager m = new SessionManager(() -> client, livy.scheduler, new LivyLogSource(() -> client), Map.of(), 0,
+                Duration.ofSeconds(10), Clock.systemUTC(), emr);
+        assertEquals(1, m.ensureSession(StartObserver.NONE, () -> false).id());
+        return m;
+    }
+
+    @Test
+    void aLostSessionOfAKnownEmrClusterSaysWhereEmrArchivesItsLogs() throws Exception {
+        appInfo = ",\"appId\":\"application_1_0001\"";
+        List<String> calls = new ArrayList<>();
+        SessionManager m = startedWith(new EmrLogs(() -> cluster(calls), "j-1", () -> "livy.example", Clock.systemUTC()));
+        assertEquals(Optional.of("application_1_0001"), m.appIdOf(1));
+        state = null;
+        SessionLoss loss = m.lossBy(new LivyException(404, "Session '1' not found."), false).orElseThrow();
+        assertEquals(List.of("s3://b/logs/j-1/node/i-0p/applications/livy/livy-livy-server.out.gz",
+                "s3://b/logs/j-1/containers/application_1_0001/"), loss.archivedLogs());
+        assertNull(m.current());
+        assertEquals(Optional.of(1), m.lastSessionId(), "the gone session is still remembered for %%logs");
+        assertEquals(Optional.of("application_1_0001"), m.appIdOf(1));
+    }
+
+    @Test
+    void withoutAKnownClusterALossAsksNoAws() throws Exception {
+        List<String> calls = new ArrayList<>();
+        SessionManager m = startedWith(new EmrLogs(() -> cluster(calls), null, () -> "livy.example", Clock.systemUTC()));
+        state = null;
+        SessionLoss loss = m.lossBy(new LivyException(404, "Session '1' not found."), false).orElseThrow();
+        assertEquals(List.of(), loss.archivedLogs());
+        assertEquals(List.of(), calls);
     }
 
     @Test

@@ -1,0 +1,13 @@
+package livykernel.config;
+
+/**
+ * Where the kernel finds the S3 log archive of an Amazon EMR cluster; null fields are left to
+ * the AWS SDK's own defaults (its region and credential chains, the {@code AWS_ENDPOINT_URL*} variables).
+ *
+ * @param emrClusterId the cluster running Livy ({@code j-…}), or null to find it from the Livy host
+ * @param endpointUrl  one endpoint for EMR and S3 instead of AWS's (a stand-in such as moto)
+ */
+public record AwsSettings(String emrClusterId, String region, String profile, String endpointUrl) {
+
+    public static final AwsSettings NONE = new AwsSettings(null, null, null, null);
+}
