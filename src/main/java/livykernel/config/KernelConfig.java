@@ -23,6 +23,7 @@ import java.util.Map;
  * @param richResults       a cell's last expression with a rich form (a DataFrame, HTML…) shows as display() does;
  *                          false keeps Livy's plain repr, as sparkmagic shows it
  * @param sessionPrestart   create the session when the kernel starts; null: only for the embedded endpoint
+ * @param localKernelPython the interpreter of the kernel's local Python (%%local, -o); null: python3
  */
 public record KernelConfig(
         String livyUrl,
@@ -45,7 +46,8 @@ public record KernelConfig(
         String clientKey,
         String clientKeyPassword,
         boolean richResults,
-        Boolean sessionPrestart) {
+        Boolean sessionPrestart,
+        String localKernelPython) {
 
     public KernelConfig {
         sessionConfigs = Map.copyOf(sessionConfigs);
@@ -114,6 +116,7 @@ public record KernelConfig(
         private String clientKey;
         private String clientKeyPassword;
         private Boolean sessionPrestart;
+        private String localKernelPython;
 
         private Builder() {
         }
@@ -138,6 +141,7 @@ public record KernelConfig(
             caBundle = c.caBundle;
             clientCert = c.clientCert;
             clientKey = c.clientKey;
+            localKernelPython = c.localKernelPython;
             clientKeyPassword = c.clientKeyPassword;
             sessionPrestart = c.sessionPrestart;
         }
@@ -203,6 +207,12 @@ public record KernelConfig(
             return this;
         }
 
+        /** The interpreter of the kernel's own local Python (%%local, -o); null: python3. */
+        public Builder localKernelPython(String v) {
+            localKernelPython = v;
+            return this;
+        }
+
         public Builder configProblems(List<String> v) {
             configProblems = v;
             return this;
@@ -253,7 +263,8 @@ public record KernelConfig(
             return new KernelConfig(livyUrl, auth, username, password, sessionConfigs, customHeaders,
                     heartbeatTimeoutSeconds, sessionStartupTimeout, connectTimeout, readTimeout,
                     ignoreSslErrors, localPython, configProblems, progressMode, sessionAutoRecreate,
-                    caBundle, clientCert, clientKey, clientKeyPassword, richResults, sessionPrestart);
+                    caBundle, clientCert, clientKey, clientKeyPassword, richResults, sessionPrestart,
+                    localKernelPython);
         }
     }
 }

@@ -8,6 +8,12 @@ import java.util.List;
 /** {@code %%send_to_spark}: refused with the reason; every variable already lives in the Spark session. */
 final class SendToSparkMagic implements Magic {
 
+    private final MagicContext ctx;
+
+    SendToSparkMagic(MagicContext ctx) {
+        this.ctx = ctx;
+    }
+
     @Override
     public String name() {
         return "send_to_spark";

@@ -1,0 +1,130 @@
+"""%%local, -o VAR and %%send_to_spark through a real client: the kernel's own local Python (a
+child ipykernel started on first use), DataFrames pulled from and pushed to the Spark session."""
+import time
+
+import os
+
+import psutil
+import pytest
+
+from conftest import run_cell, stdout_of, warmed_kernel
+
+
+# Kernels that only need %%local: no Spark session started behind them.
+NO_SPARK = {**os.environ, "LIVY_KERNEL_SESSION_PRESTART": "false"}
+
+
+def local_pythons(kernel_pid):
+    """The local Python processes the kernel started (children running our startup code)."""
+    try:
+        kernel = psutil.Process(kernel_pid)
+    except psutil.NoSuchProcess:
+        return []
+    found = []
+    for p in kernel.children(recursive=True):
+        try:
+            if "livy-kernel-local" in " ".join(p.cmdline()):
+                found.append(p)
+        except (psutil.NoSuchProcess, psutil.ZombieProcess, psutil.AccessDenied):
+            continue
+    return found
+
+
+@pytest.fixture(scope="module")
+def kernel():
+    yield from warmed_kernel("1 + 1")
+
+
+def errors_of(outputs):
+    return [c for t, c in outputs if t == "error"]
+
+
+def test_no_local_python_before_first_use(kernel):
+    km, kc = kernel
+    assert local_pythons(km.provisioner.process.pid) == []
+
+
+def test_local_runs_python_and_prints(kernel):
+    _, kc = kernel
+    reply, outputs = run_cell(kc, "%%local\nimport sys\nprint('local', sys.version_info[0])\nx = 41")
+    assert reply["status"] == "ok", outputs
+    assert "local 3" in stdout_of(outputs)
+    reply, outputs = run_cell(kc, "%%local\nx + 1")
+    results = [c for t, c in outputs if t == "execute_result"]
+    assert results and results[0]["data"]["text/plain"] == "42"
+
+
+def test_local_pandas_last_expression_is_html(kernel):
+    _, kc = kernel
+    reply, outputs = run_cell(kc, "%%local\nimport pandas as pd\npd.DataFrame({'a': [1, 2], 'b': ['x', 'y']})")
+    assert reply["status"] == "ok", outputs
+    data = [c["data"] for t, c in outputs if t == "execute_result"][0]
+    assert "<table" in data["text/html"] and "text/plain" in data
+
+
+def test_local_matplotlib_gives_png(kernel):
+    _, kc = kernel
+    reply, outputs = run_cell(kc, "%%local\nimport matplotlib.pyplot as plt\nplt.plot([1, 3, 2])\nplt.show()")
+    assert reply["status"] == "ok", outputs
+    pngs = [c["data"]["image/png"] for t, c in outputs if t == "display_data" and "image/png" in c["data"]]
+    assert pngs and len(pngs[0]) > 100
+
+
+def test_local_error_is_an_error_reply_with_the_local_traceback(kernel):
+    _, kc = kernel
+    reply, outputs = run_cell(kc, "%%local\ndef boom():\n    return 1 / 0\nboom()")
+    assert reply["status"] == "error"
+    assert reply["ename"] == "ZeroDivisionError"
+    assert any("boom" in line for line in reply["traceback"])
+    assert len(errors_of(outputs)) == 1
+
+
+def test_interrupt_stops_local_code(kernel):
+    km, kc = kernel
+    msg_id = kc.execute("%%local\nimport time\ntime.sleep(60)")
+    # Interrupt once the cell is running in the child (its busy status came).
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        msg = kc.get_iopub_msg(timeout=30)
+        if msg["parent_header"].get("msg_id") == msg_id and msg["msg_type"] == "execute_input":
+            break
+    km.interrupt_kernel()
+    reply = kc.get_shell_msg(timeout=30)
+    while reply["parent_header"].get("msg_id") != msg_id:
+        reply = kc.get_shell_msg(timeout=30)
+    assert reply["content"]["status"] == "error"
+    assert reply["content"]["ename"] == "KeyboardInterrupt"
+    reply, outputs = run_cell(kc, "%%local\nprint('still', x)")
+    assert "still 41" in stdout_of(outputs)
+
+
+def test_shutdown_leaves_no_local_python():
+    from jupyter_client.manager import start_new_kernel
+    km, kc = start_new_kernel(kernel_name="pyspark-livy", startup_timeout=60, env=NO_SPARK)
+    try:
+        reply, outputs = run_cell(kc, "%%local\nimport os\nprint(os.getpid())")
+        assert reply["status"] == "ok", outputs
+        child = psutil.Process(int(stdout_of(outputs).strip()))
+        assert child.is_running()
+        km.restart_kernel(now=False)
+        child.wait(timeout=30)
+        assert not child.is_running()
+        # The restarted kernel has none until asked.
+        assert local_pythons(km.provisioner.process.pid) == []
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
+
+
+def test_sigkill_of_the_kernel_leaves_no_local_python():
+    from jupyter_client.manager import start_new_kernel
+    km, kc = start_new_kernel(kernel_name="pyspark-livy", startup_timeout=60, env=NO_SPARK)
+    try:
+        reply, outputs = run_cell(kc, "%%local\nimport os\nprint(os.getpid())")
+        child = psutil.Process(int(stdout_of(outputs).strip()))
+        km.provisioner.process.kill()
+        child.wait(timeout=30)
+        assert not child.is_running()
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
