@@ -128,3 +128,68 @@ def test_sigkill_of_the_kernel_leaves_no_local_python():
     finally:
         kc.stop_channels()
         km.shutdown_kernel(now=True)
+
+
+TYPED_VIEW = """
+from pyspark.sql import Row
+import datetime
+rows = [Row(i=1, f=1.5, s="a", b=True, d=datetime.date(2024, 1, 2), t=datetime.datetime(2024, 1, 2, 3, 4, 5),
+            n=None, st=Row(x=1, y="p")),
+        Row(i=2, f=None, s=None, b=False, d=datetime.date(2024, 2, 3), t=datetime.datetime(2024, 2, 3, 4, 5, 6),
+            n=7, st=Row(x=2, y="q"))]
+spark.createDataFrame(rows, "i long, f double, s string, b boolean, d date, t timestamp, n int, st struct<x:int,y:string>"
+                      ).createOrReplaceTempView("typed")
+spark.range(30000).selectExpr("id", "id * 2 AS twice", "concat('row ', id) AS label").createOrReplaceTempView("big")
+"""
+
+
+def local_json(kc, expr):
+    """The JSON value of a Python expression evaluated in the local Python."""
+    import json
+    reply, outputs = run_cell(kc, "%%local\nimport json\nprint(json.dumps(" + expr + ", default=str))")
+    assert reply["status"] == "ok", outputs
+    return json.loads(stdout_of(outputs).strip().splitlines()[-1])
+
+
+def test_sql_o_brings_typed_rows_into_local_pandas(kernel):
+    _, kc = kernel
+    reply, outputs = run_cell(kc, TYPED_VIEW)
+    assert reply["status"] == "ok", outputs
+    reply, outputs = run_cell(kc, "%%sql -o typed_df\nSELECT * FROM typed ORDER BY i")
+    assert reply["status"] == "ok", outputs
+    assert "Brought 2 rows into the local pandas DataFrame typed_df." in stdout_of(outputs)
+    shown = [c["data"] for t, c in outputs if t == "execute_result"]
+    assert shown and "<table" in shown[0]["text/html"]
+    dtypes = local_json(kc, "{c: str(t) for c, t in typed_df.dtypes.items()}")
+    assert list(dtypes) == ["i", "f", "s", "b", "d", "t", "n", "st"]
+    assert dtypes["i"] == "int64" and dtypes["f"] == "float64" and dtypes["b"] == "bool"
+    assert dtypes["d"].startswith("datetime64") and dtypes["t"].startswith("datetime64")
+    assert dtypes["n"] == "Int64"
+    values = local_json(kc, "[typed_df.s.isna().tolist(), typed_df.st[0], str(typed_df.t[1]), str(typed_df.d[0].date()),"
+                            " typed_df.f.isna().tolist(), int(typed_df.n[1])]")
+    assert values == [[False, True], {"x": 1, "y": "p"}, "2024-02-03 04:05:06", "2024-01-02", [False, True], 7]
+
+
+def test_sql_o_caps_rows_and_says_so_and_chunks_big_results(kernel):
+    _, kc = kernel
+    reply, outputs = run_cell(kc, "%%sql -o capped -q\nSELECT * FROM big")
+    assert reply["status"] == "ok", outputs
+    out = stdout_of(outputs)
+    assert "Brought 2500 rows" in out and "-n 2500 cut them" in out
+    assert not [c for t, c in outputs if t == "execute_result"]
+    # 30,000 rows travel in three chunks of 10,000.
+    reply, outputs = run_cell(kc, "%%sql -o everything -n -1 -q\nSELECT * FROM big")
+    assert reply["status"] == "ok", outputs
+    assert "Brought 30000 rows" in stdout_of(outputs) and "cut" not in stdout_of(outputs)
+    assert local_json(kc, "[len(everything), int(everything.twice.sum()), everything.label[29999], str(everything.id.dtype)]") \
+        == [30000, 2 * sum(range(30000)), "row 29999", "int64"]
+
+
+def test_spark_o_brings_a_session_dataframe(kernel):
+    _, kc = kernel
+    reply, outputs = run_cell(kc, "%%spark -o small -n 5\nsmall = spark.range(100).selectExpr('id AS k')")
+    assert reply["status"] == "ok", outputs
+    assert "Brought 5 rows into the local pandas DataFrame small." in stdout_of(outputs)
+    assert local_json(kc, "small.k.tolist()") == [0, 1, 2, 3, 4]
+    reply, _ = run_cell(kc, "%%spark -o nothing_here\nx = 1")
+    assert reply["status"] == "error" and "no DataFrame named nothing_here" in reply["evalue"]
