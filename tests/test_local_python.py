@@ -193,3 +193,51 @@ def test_spark_o_brings_a_session_dataframe(kernel):
     assert local_json(kc, "small.k.tolist()") == [0, 1, 2, 3, 4]
     reply, _ = run_cell(kc, "%%spark -o nothing_here\nx = 1")
     assert reply["status"] == "error" and "no DataFrame named nothing_here" in reply["evalue"]
+
+
+def test_send_to_spark_a_dataframe_and_a_string(kernel):
+    _, kc = kernel
+    reply, outputs = run_cell(kc, "%%local\nimport pandas as pd\n"
+                                  "local_df = pd.DataFrame({'k': [1, 2, 3], 'v': [0.5, None, 2.5], 'name': ['a', 'b', None],"
+                                  " 'flag': [True, False, True], 'when': pd.to_datetime(['2024-01-01 10:00:00', '2024-01-02 00:00:00', '2024-01-03 00:00:00'])})\n"
+                                  "greeting = 'hello \"spark\"\\nbye'")
+    assert reply["status"] == "ok", outputs
+    reply, outputs = run_cell(kc, "%%send_to_spark -i local_df -t df -n remote_df")
+    assert reply["status"] == "ok", outputs
+    assert "Sent 3 rows of the local DataFrame local_df to the Spark session as the Spark DataFrame remote_df." \
+        in stdout_of(outputs)
+    reply, outputs = run_cell(kc, "print(remote_df.dtypes)\nprint(remote_df.agg({'k': 'sum'}).first()[0], "
+                                  "remote_df.filter('name IS NULL').count(), remote_df.orderBy('k').first()['when'])")
+    assert reply["status"] == "ok", outputs
+    text = stdout_of(outputs)
+    assert "('k', 'bigint'), ('v', 'double'), ('name', 'string'), ('flag', 'boolean'), ('when', 'timestamp')" in text
+    assert "6 1 2024-01-01 10:00:00" in text
+    reply, outputs = run_cell(kc, "%%send_to_spark -i greeting")
+    assert reply["status"] == "ok", outputs
+    reply, outputs = run_cell(kc, "print(repr(greeting))")
+    assert "'hello \"spark\"\\nbye'" in stdout_of(outputs)
+
+
+def test_send_to_spark_big_frame_is_chunked_and_capped(kernel):
+    _, kc = kernel
+    run_cell(kc, "%%local\nbig_local = pd.DataFrame({'i': range(25000)})")
+    reply, outputs = run_cell(kc, "%%send_to_spark -i big_local -t df -m -1")
+    assert reply["status"] == "ok", outputs
+    reply, outputs = run_cell(kc, "print(big_local.count(), big_local.agg({'i': 'max'}).first()[0])")
+    assert "25000 24999" in stdout_of(outputs)
+    reply, outputs = run_cell(kc, "%%send_to_spark -i big_local -t df -n capped_remote")
+    assert "It has 25000 rows: -m 2500 cut them" in stdout_of(outputs)
+
+
+@pytest.mark.parametrize("cell,message", [
+    ("%%send_to_spark -i no_such_var", "no local variable named no_such_var"),
+    ("%%send_to_spark -i nothing", "is None"),
+    ("%%send_to_spark -i greeting -t df", "is a str, not a pandas DataFrame"),
+    ("%%send_to_spark -t df", "needs -i VAR"),
+])
+def test_send_to_spark_mistakes_are_clear(kernel, cell, message):
+    _, kc = kernel
+    run_cell(kc, "%%local\nnothing = None")
+    reply, _ = run_cell(kc, cell)
+    assert reply["status"] == "error"
+    assert message in reply["evalue"], reply["evalue"]

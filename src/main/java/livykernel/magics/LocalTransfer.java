@@ -56,9 +56,9 @@ final class LocalTransfer {
         throw new MagicUsageException("%%" + magic + ": -c must be true or false, not '" + v + "'.");
     }
 
-    static void checkVariable(String magic, String name) {
+    static void checkVariable(String magic, String flag, String name) {
         if (!name.matches("[A-Za-z_][A-Za-z0-9_]*")) {
-            throw new MagicUsageException("%%" + magic + ": -o needs a Python variable name, not '" + name + "'.");
+            throw new MagicUsageException("%%" + magic + ": " + flag + " needs a Python variable name, not '" + name + "'.");
         }
     }
 
@@ -139,6 +139,19 @@ final class LocalTransfer {
         }
     }
 
+    /** The JSON the local helpers print after their marker, or null. */
+    static JsonNode localAnswer(String stdout) {
+        int at = stdout.lastIndexOf(LocalPython.RESULT_MARKER);
+        if (at < 0) {
+            return null;
+        }
+        try {
+            return SessionPython.JSON.readTree(stdout.substring(at + LocalPython.RESULT_MARKER.length()).strip());
+        } catch (JsonProcessingException e) {
+            return null;
+        }
+    }
+
     static String summary(Request r, int count, boolean truncated) {
         String rows = count == 1 ? "1 row" : count + " rows";
         String sampled = r.sample() ? " (sampled with fraction " + r.fraction() + ")" : "";
@@ -172,16 +185,24 @@ final class LocalTransfer {
     }
 
     private List<String> chunk(String code) throws InterruptedException {
+        Optional<StatementOutput> done = hidden(ctx, code);
+        if (done.isEmpty() || done.get().isError() || done.get().data() == null) {
+            return null;
+        }
+        return SessionPython.parseRows(done.get().data().path("text/plain").asText(null));
+    }
+
+    /** A hidden statement of a transfer; empty if the session would not run it. */
+    static Optional<StatementOutput> hidden(MagicContext ctx, String code) throws InterruptedException {
         // Livy may report the session busy for a moment after the statement before; try again briefly.
         for (int attempt = 0; attempt < 6; attempt++) {
             Optional<StatementOutput> done = ctx.runner().hidden(code, CHUNK_BUDGET);
             if (done.isPresent()) {
-                StatementOutput o = done.get();
-                return o.isError() || o.data() == null ? null : SessionPython.parseRows(o.data().path("text/plain").asText(null));
+                return done;
             }
             Thread.sleep(100L * (attempt + 1));
         }
-        return null;
+        return Optional.empty();
     }
 
     /** A Python string literal of {@code s} (JSON's escapes are Python's). */

@@ -132,6 +132,49 @@ public final class SessionPython {
         return rows.size() == n ? rows : null;
     }
 
+    /** Appends JSON lines (base64 of them, so no quoting can break) to the hidden list a send builds up. */
+    static String appendLines(String lines, boolean first) {
+        return "%s_livy_kernel_in.extend(__import__(\"base64\").b64decode(\"%s\").decode(\"utf-8\").split(\"\\n\"))"
+                .formatted(first ? "_livy_kernel_in = []\n" : "", b64(lines));
+    }
+
+    /** Sets the session variable {@code name} to the string {@code value}. */
+    static String assignString(String name, String value) {
+        return "%s = __import__(\"base64\").b64decode(\"%s\").decode(\"utf-8\")".formatted(name, b64(value));
+    }
+
+    /**
+     * Builds a Spark DataFrame named {@code name} from the lines sent before, with the schema
+     * {@code fieldsJson} ([{name, type}] with Spark type names), and drops the lines.
+     */
+    static String buildDataFrame(String name, String fieldsJson) {
+        return wrap("_livy_kernel_receive", """
+                    import datetime
+                    from pyspark.sql.types import StructType
+                    fields = json.loads(_text("%s"))
+                    schema = StructType.fromJson({"type": "struct", "fields": [
+                        {"name": f["name"], "type": f["type"], "nullable": True, "metadata": {}} for f in fields]})
+                    def conv(t, v):
+                        if v is None:
+                            return None
+                        if t == "timestamp":
+                            return datetime.datetime.fromisoformat(v)
+                        if t == "date":
+                            return datetime.date.fromisoformat(v)
+                        if t == "long":
+                            return int(v)
+                        if t == "double":
+                            return float(v)
+                        if t == "boolean":
+                            return bool(v)
+                        return v if isinstance(v, str) else json.dumps(v)
+                    rows = [tuple(conv(f["type"], r.get(f["name"])) for f in fields)
+                            for r in (json.loads(line) for line in globals().pop("_livy_kernel_in", []) if line)]
+                    globals()[_text("%s")] = spark.createDataFrame(rows, schema)
+                    return {"rows": len(rows)}
+                """.formatted(b64(fieldsJson), b64(name)));
+    }
+
     /** rlcompleter over the session's namespace, the way Python's own REPL completes. */
     public static String complete(String token) {
         return wrap("_livy_kernel_complete", """

@@ -86,7 +86,7 @@ final class SqlMagic implements Magic {
         }
         LocalTransfer.Request output = null;
         if (args.has("output")) {
-            LocalTransfer.checkVariable(magic, args.value("output"));
+            LocalTransfer.checkVariable(magic, "-o", args.value("output"));
             output = new LocalTransfer.Request(args.value("output"), maxRows, sample, fraction,
                     LocalTransfer.coerce(args, magic));
         } else if (args.has("coerce")) {
