@@ -1,13 +1,11 @@
 """%%local, -o VAR and %%send_to_spark through a real client: the kernel's own local Python (a
 child ipykernel started on first use), DataFrames pulled from and pushed to the Spark session."""
-import time
-
 import os
 
 import psutil
 import pytest
 
-from conftest import run_cell, stdout_of, warmed_kernel
+from conftest import request_messages, run_cell, stdout_of, warmed_kernel
 
 
 # Kernels that only need %%local: no Spark session started behind them.
@@ -79,22 +77,25 @@ def test_local_error_is_an_error_reply_with_the_local_traceback(kernel):
     assert len(errors_of(outputs)) == 1
 
 
+def interrupt_once_printing(km, kc, code):
+    """Runs code that prints before it blocks, interrupts the kernel once that print arrived
+    (the code runs in the child by then), and returns the execute reply's content."""
+    msg_id = kc.execute(code)
+    request_messages(kc, msg_id, timeout=30, until=lambda m: m["msg_type"] == "stream")
+    km.interrupt_kernel()
+    reply = kc.get_shell_msg(timeout=60)
+    while reply["parent_header"].get("msg_id") != msg_id:
+        reply = kc.get_shell_msg(timeout=60)
+    return reply["content"]
+
+
 def test_interrupt_stops_local_code(kernel):
     km, kc = kernel
-    msg_id = kc.execute("%%local\nimport time\ntime.sleep(60)")
-    # Interrupt once the cell is running in the child (its busy status came).
-    deadline = time.time() + 30
-    while time.time() < deadline:
-        msg = kc.get_iopub_msg(timeout=30)
-        if msg["parent_header"].get("msg_id") == msg_id and msg["msg_type"] == "execute_input":
-            break
-    km.interrupt_kernel()
-    reply = kc.get_shell_msg(timeout=30)
-    while reply["parent_header"].get("msg_id") != msg_id:
-        reply = kc.get_shell_msg(timeout=30)
-    assert reply["content"]["status"] == "error"
-    assert reply["content"]["ename"] == "KeyboardInterrupt"
-    reply, outputs = run_cell(kc, "%%local\nprint('still', x)")
+    run_cell(kc, "%%local\nkept = 41")
+    reply = interrupt_once_printing(km, kc, "%%local\nimport time\nprint('sleeping', flush=True)\ntime.sleep(60)")
+    assert reply["status"] == "error"
+    assert reply["ename"] == "KeyboardInterrupt"
+    reply, outputs = run_cell(kc, "%%local\nprint('still', kept)")
     assert "still 41" in stdout_of(outputs)
 
 
@@ -241,3 +242,21 @@ def test_send_to_spark_mistakes_are_clear(kernel, cell, message):
     reply, _ = run_cell(kc, cell)
     assert reply["status"] == "error"
     assert message in reply["evalue"], reply["evalue"]
+
+
+def test_local_code_that_ignores_the_interrupt_is_ended_not_hung():
+    from jupyter_client.manager import start_new_kernel
+    km, kc = start_new_kernel(kernel_name="pyspark-livy", startup_timeout=60, env=NO_SPARK)
+    try:
+        reply, outputs = run_cell(kc, "%%local\nimport os\nprint(os.getpid())")
+        child = psutil.Process(int(stdout_of(outputs).strip()))
+        reply = interrupt_once_printing(km, kc, "%%local\nimport signal, time\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\n"
+                                                "print('ignoring', flush=True)\ntime.sleep(120)")
+        assert reply["status"] == "error"
+        assert "did not stop" in reply["evalue"]
+        child.wait(timeout=30)
+        reply, outputs = run_cell(kc, "%%local\nprint('fresh')")
+        assert reply["status"] == "ok" and "fresh" in stdout_of(outputs)
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)

@@ -132,15 +132,15 @@ final class ChildKernel {
 
     /**
      * Feeds iopub messages to {@code sink} until {@code done} says the request is over, the
-     * child exits (false) or {@code deadlineMillis} passes (false). Shell replies are drained.
+     * child exits (false) or the time {@code deadlineMillis} gives passes (false). Shell replies are drained.
      */
-    boolean pump(Consumer<Message> sink, java.util.function.BooleanSupplier done, long deadlineMillis) {
+    boolean pump(Consumer<Message> sink, java.util.function.BooleanSupplier done, java.util.function.LongSupplier deadlineMillis) {
         ZMQ.Poller poller = zmq.createPoller(2);
         poller.register(shell, ZMQ.Poller.POLLIN);
         poller.register(iopub, ZMQ.Poller.POLLIN);
         try {
             while (!done.getAsBoolean()) {
-                if (!process.isAlive() || System.currentTimeMillis() > deadlineMillis) {
+                if (!process.isAlive() || System.currentTimeMillis() > deadlineMillis.getAsLong()) {
                     return false;
                 }
                 poller.poll(200);

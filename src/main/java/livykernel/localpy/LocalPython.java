@@ -12,6 +12,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The kernel's own local Python (where {@code %%local} runs and {@code -o} DataFrames live): a
@@ -22,6 +23,8 @@ public final class LocalPython {
 
     private static final Logger LOG = LoggerFactory.getLogger(LocalPython.class);
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+    /** How long interrupted code may take to stop before the child is ended: a cell never hangs. */
+    private static final Duration STOP_GRACE = Duration.ofSeconds(10);
     /** What the startup helpers print before their JSON answer. */
     public static final String RESULT_MARKER = "\u001elivy-kernel-local:";
 
@@ -78,13 +81,21 @@ public final class LocalPython {
         content.putObject("user_expressions");
         String id = c.send("execute_request", content);
         IopubRelay relayTo = new IopubRelay(id, out, relay);
-        try (RequestContext.Registration ignored = request.onInterrupt(c::interrupt)) {
-            boolean finished = c.pump(relayTo::accept, relayTo::idle, Long.MAX_VALUE);
+        AtomicLong deadline = new AtomicLong(Long.MAX_VALUE);
+        try (RequestContext.Registration ignored = request.onInterrupt(() -> {
+            deadline.set(System.currentTimeMillis() + STOP_GRACE.toMillis());
+            c.interrupt();
+        })) {
+            boolean finished = c.pump(relayTo::accept, relayTo::idle, deadline::get);
             if (!finished) {
+                boolean stuck = c.alive();
                 String tail = c.outputTail();
                 c.close();
                 child = null;
-                return new Hidden(Errors.usage("LocalPythonError", "The local Python (" + python + ") exited while "
+                return new Hidden(stuck ? Errors.interrupted("The local code did not stop within "
+                        + STOP_GRACE.toSeconds() + " s of the interrupt, so the local Python was ended; the next %%local "
+                        + "starts a new one with an empty namespace.")
+                        : Errors.usage("LocalPythonError", "The local Python (" + python + ") exited while "
                         + "running the cell" + (tail.isEmpty() ? "" : ": " + tail) + ". The next %%local starts a "
                         + "new one with an empty namespace."), relayTo.stdout());
             }
