@@ -10,7 +10,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -52,10 +51,14 @@ public final class LocalPython {
         return execute(code, out, false);
     }
 
-    /** A directory the child can read and write files for transfers in; null before the first start. */
-    public Path workDir() {
-        ChildKernel c = child;
-        return c == null ? null : c.dir();
+    /** Starts the child if it is not running; the error says why it could not (before any Spark work is wasted). */
+    public synchronized CellResult start(CellOutput out) {
+        try {
+            ensureStarted(out);
+            return CellResult.success();
+        } catch (StartFailure e) {
+            return Errors.usage("LocalPythonError", e.getMessage());
+        }
     }
 
     /** Whether the child is running now (false before first use and after it died). */

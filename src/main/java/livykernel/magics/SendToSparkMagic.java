@@ -8,10 +8,12 @@ import livykernel.livy.StatementOutput;
 import livykernel.localpy.LocalPython;
 import livykernel.session.SessionStartException;
 
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -125,15 +127,29 @@ final class SendToSparkMagic implements Magic {
 
     private CellResult sendFrame(Path file, JsonNode answer, String input, String remote, int maxRows, CellOutput out)
             throws IOException, InterruptedException {
-        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-        for (int from = 0; from < lines.size() || from == 0; from += LocalTransfer.CHUNK_ROWS) {
-            if (out.context().isInterrupted()) {
-                return Errors.interrupted("The rows stopped going; " + remote + " was not set in the session.");
-            }
-            List<String> part = lines.subList(from, Math.min(lines.size(), from + LocalTransfer.CHUNK_ROWS));
-            CellResult failed = failure(LocalTransfer.hidden(ctx, SessionPython.appendLines(String.join("\n", part), from == 0)));
-            if (failed != null) {
-                return failed;
+        // Read a chunk at a time: the kernel never holds more than one chunk of a big frame.
+        try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            boolean first = true;
+            List<String> part = new ArrayList<>(LocalTransfer.CHUNK_ROWS);
+            for (String line = reader.readLine(); line != null || first || !part.isEmpty(); line = reader.readLine()) {
+                if (line != null) {
+                    part.add(line);
+                    if (part.size() < LocalTransfer.CHUNK_ROWS) {
+                        continue;
+                    }
+                }
+                if (out.context().isInterrupted()) {
+                    return Errors.interrupted("The rows stopped going; " + remote + " was not set in the session.");
+                }
+                CellResult failed = failure(LocalTransfer.hidden(ctx, SessionPython.appendLines(String.join("\n", part), first)));
+                if (failed != null) {
+                    return failed;
+                }
+                first = false;
+                part.clear();
+                if (line == null) {
+                    break;
+                }
             }
         }
         Optional<StatementOutput> built = LocalTransfer.hidden(ctx,

@@ -51,6 +51,12 @@ final class SparkMagic implements Magic {
         if (o.output() == null && (call.args().has("maxrows") || call.args().has("samplemethod"))) {
             throw new MagicUsageException("%%spark: -n and -m only apply with -o VAR.");
         }
+        if (o.output() != null) {
+            CellResult local = ctx.local().start(out);
+            if (!local.ok()) {
+                return local;
+            }
+        }
         Cell c = call.cell();
         CellResult ran = ctx.livy().execute(new Cell(call.body(), c.executionCount(), c.silent(), c.storeHistory()), out);
         if (!ran.ok() || o.output() == null) {

@@ -104,6 +104,10 @@ final class SqlMagic implements Magic {
             query = query.substring(0, query.length() - 1).stripTrailing();
         }
         if (o.output() != null) {
+            CellResult local = ctx.local().start(out);
+            if (!local.ok()) {
+                return local;
+            }
             LocalTransfer transfer = new LocalTransfer(ctx);
             return ctx.runner().run(LocalTransfer.stashCode(query, null, o.output()), null, "%%sql -o " + o.output().variable()
                     + " " + query, out, output -> transfer.finishing(output, o.output(), o.output().variable(), !o.quiet(), out));

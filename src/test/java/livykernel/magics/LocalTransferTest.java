@@ -41,6 +41,22 @@ class LocalTransferTest {
     }
 
     @Test
+    void aLocalPythonThatCannotStartFailsTheCellBeforeAnySparkWork() throws Exception {
+        MagicContext base = Fixtures.context(Fixtures.sessions(java.util.Map.of()),
+                new livykernel.progress.ProgressSettings(livykernel.progress.ProgressMode.ON));
+        MagicContext ctx = new MagicContext(base.sessions(), base.runner(), base.livy(), base.config(), base.endpoint(),
+                base.progress(), new livykernel.localpy.LocalPython("/no/such/python3", LocalPythons.CONFIG_KEY));
+        CellRouter router = new CellRouter(base.livy(), MagicRegistry.standard(ctx));
+        for (String cell : List.of("%%sql -o df\nSELECT 1", "%%spark -o df\ndf = spark.range(1)", "%%local\n1",
+                "%%send_to_spark -i df")) {
+            // The fixture's Livy throws if touched: the error must be the local Python's, said in one sentence.
+            livykernel.kernel.CellResult r = router.execute(new livykernel.kernel.Cell(cell, 1, false, true), new Fixtures.Recorder());
+            assertEquals("LocalPythonError", r.ename(), cell + ": " + r.evalue());
+            assertTrue(r.evalue().contains("/no/such/python3") && r.evalue().contains("local_kernel_python"), r.evalue());
+        }
+    }
+
+    @Test
     void chunkTextParsing() {
         assertEquals(List.of("{\"a\":1}", "{\"a\":2}"),
                 SessionPython.parseRows("user print\n\n" + SessionPython.ROWS_MARKER + "2\n{\"a\":1}\n{\"a\":2}"));
