@@ -260,3 +260,24 @@ def test_local_code_that_ignores_the_interrupt_is_ended_not_hung():
     finally:
         kc.stop_channels()
         km.shutdown_kernel(now=True)
+
+
+def test_a_notebook_pulls_plots_and_pushes_back_through_nbclient():
+    """The sparkmagic workflow as a notebook run by nbclient (its own kernel: nbclient's async
+    client cannot share the module's blocking one; the one extra Spark session of this module)."""
+    import nbformat
+    from nbclient import NotebookClient
+    cells = ["spark.range(12).selectExpr('id % 3 AS bucket', 'id').createOrReplaceTempView('nb_src')",
+             "%%sql -o counts\nSELECT bucket, count(*) AS n FROM nb_src GROUP BY bucket ORDER BY bucket",
+             "%%local\nimport matplotlib.pyplot as plt\ncounts.plot.bar(x='bucket', y='n')\nplt.show()",
+             "%%local\ncounts['share'] = counts.n / counts.n.sum()\ncounts",
+             "%%send_to_spark -i counts -t df -n counts_back",
+             "print(sorted((r.bucket, r.n) for r in counts_back.collect()))"]
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
+    nb.metadata["kernelspec"] = {"name": "pyspark-livy", "display_name": "PySpark (Livy)", "language": "python"}
+    NotebookClient(nb, kernel_name="pyspark-livy", timeout=300).execute()
+    outs = [c.outputs for c in nb.cells]
+    assert any("Brought 3 rows" in o.get("text", "") for o in outs[1])
+    assert any(o.output_type == "display_data" and "image/png" in o.data for o in outs[2])
+    assert any(o.output_type == "execute_result" and "<table" in o.data["text/html"] for o in outs[3])
+    assert "[(0, 4), (1, 4), (2, 4)]" in "".join(o.get("text", "") for o in outs[5])
