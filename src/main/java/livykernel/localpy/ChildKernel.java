@@ -74,7 +74,13 @@ final class ChildKernel {
                 .redirectOutput(dir.resolve("output.log").toFile());
         // ipykernel would otherwise watch the front end's pid too; our stdin pipe is the one tie.
         pb.environment().remove("JPY_PARENT_PID");
-        Process process = pb.start();
+        Process process;
+        try {
+            process = pb.start();
+        } catch (IOException e) {
+            removeDir(dir);
+            throw e;
+        }
         ZContext zmq = new ZContext();
         ZMQ.Socket shell = zmq.createSocket(SocketType.DEALER);
         shell.setLinger(0);
@@ -226,6 +232,10 @@ final class ChildKernel {
             process.destroyForcibly();
             Thread.currentThread().interrupt();
         }
+        removeDir(dir);
+    }
+
+    private static void removeDir(Path dir) {
         try (var files = Files.list(dir)) {
             files.forEach(f -> f.toFile().delete());
             Files.deleteIfExists(dir);
