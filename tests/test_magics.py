@@ -74,6 +74,9 @@ def test_help_lists_every_magic_as_html_and_text(kc):
         assert f"<code>%%{name}</code>" in bundle["text/html"], name
         assert f"%%{name}" in bundle["text/plain"], name
     assert "--grep TEXT" in bundle["text/plain"] and "%matplot plt" in bundle["text/plain"]
+    # The local Python's magics and flags (tests/test_local_python.py runs them).
+    assert "-o VAR" in bundle["text/plain"] and "-i VAR" in bundle["text/plain"]
+    assert "Not supported" not in bundle["text/plain"]
 
 
 def test_unknown_magic_names_close_matches(kc):
@@ -81,13 +84,6 @@ def test_unknown_magic_names_close_matches(kc):
     assert reply["ename"] == "UnknownMagic"
     assert "Did you mean %%info?" in reply["evalue"]
     assert "%%configure" in error(kc, "%%confgure\n{}")["evalue"]
-
-
-def test_local_namespace_magics_are_refused_with_the_reason(kc):
-    for code in ("%%local\nimport pandas", "%%send_to_spark -i x -t str", "%%sql -o df\nSELECT 1"):
-        reply = error(kc, code)
-        assert reply["ename"] == "NotSupported", code
-        assert "no local Python namespace" in reply["evalue"], code
 
 
 def test_info_before_the_session_masks_secrets(kc):

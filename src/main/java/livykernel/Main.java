@@ -95,8 +95,10 @@ public final class Main {
         // Runs on every JVM exit (shutdown request, SIGTERM): the embedded endpoint kills its
         // Spark processes. The kernel's own hook deletes the Livy session before this matters.
         Runtime.getRuntime().addShutdownHook(new Thread(endpoint::close, "livy-endpoint-close"));
-        MagicRegistry magics = MagicRegistry.standard(
-                new MagicContext(sessions, runner, executor, config, endpoint::describe, progressSettings));
+        MagicContext magicContext = new MagicContext(sessions, runner, executor, config, endpoint::describe, progressSettings);
+        // The local Python (%%local, -o) is started by its first use only; every exit ends it.
+        Runtime.getRuntime().addShutdownHook(new Thread(magicContext.local()::shutdown, "local-python-close"));
+        MagicRegistry magics = MagicRegistry.standard(magicContext);
         JupyterKernel kernel = new JupyterKernel(new ZmqKernelServer(info), new CellRouter(executor, magics),
                 new SessionCompleter(magics, sessions, runner, Duration.ofMillis(1500)));
         progress.attach(kernel.comms());

@@ -104,6 +104,9 @@ public final class ConfigLoader {
 
         String python = firstNonBlank(env.get("LIVY_KERNEL_PYTHON"), text(merged, "local_python"),
                 env.get("PYSPARK_PYTHON"), env.get("LIVY_KERNEL_DEFAULT_PYTHON"));
+        // Its own key: the local Python needs ipykernel, the endpoint's needs PySpark; by default the same venv.
+        String localKernelPython = firstNonBlank(env.get("LIVY_KERNEL_LOCAL_PYTHON"), text(merged, "local_kernel_python"),
+                env.get("LIVY_KERNEL_DEFAULT_PYTHON"), python);
 
         String progress = firstNonBlank(env.get("LIVY_KERNEL_PROGRESS"), text(merged, "progress_mode"));
         boolean autoRecreate = merged.path("session_auto_recreate").asBoolean(defaults.sessionAutoRecreate());
@@ -164,6 +167,7 @@ public final class ConfigLoader {
                 .readTimeout(Duration.ofSeconds(read))
                 .ignoreSslErrors(ignoreSsl)
                 .localPython(python)
+                .localKernelPython(localKernelPython)
                 .configProblems(problems)
                 .progressMode(progress)
                 .sessionAutoRecreate(autoRecreate)

@@ -29,6 +29,7 @@ import java.util.Map;
  * @param displayMaxBytes   the largest display() bundle shown; a larger one is dropped with a note
  * @param maxOutputBytes    the most printed text of one statement shown (characters); the rest is cut with a note
  * @param aws               the EMR cluster and AWS access for the S3 archive of gone sessions' logs
+ * @param localKernelPython the interpreter of the kernel's local Python (%%local, -o); null: python3
  */
 public record KernelConfig(
         String livyUrl,
@@ -56,7 +57,8 @@ public record KernelConfig(
         int displayMaxRows,
         int displayMaxBytes,
         int maxOutputBytes,
-        AwsSettings aws) {
+        AwsSettings aws,
+        String localKernelPython) {
 
     public KernelConfig {
         sessionConfigs = Map.copyOf(sessionConfigs);
@@ -130,6 +132,7 @@ public record KernelConfig(
         private int displayMaxBytes = 5 * 1024 * 1024;
         private int maxOutputBytes = 10 * 1024 * 1024;
         private AwsSettings aws = AwsSettings.NONE;
+        private String localKernelPython;
 
         private Builder() {
         }
@@ -154,6 +157,7 @@ public record KernelConfig(
             caBundle = c.caBundle;
             clientCert = c.clientCert;
             clientKey = c.clientKey;
+            localKernelPython = c.localKernelPython;
             clientKeyPassword = c.clientKeyPassword;
             sessionPrestart = c.sessionPrestart;
             sessionIdleKeepalive = c.sessionIdleKeepalive;
@@ -221,6 +225,12 @@ public record KernelConfig(
 
         public Builder localPython(String v) {
             localPython = v;
+            return this;
+        }
+
+        /** The interpreter of the kernel's own local Python (%%local, -o); null: python3. */
+        public Builder localKernelPython(String v) {
+            localKernelPython = v;
             return this;
         }
 
@@ -301,7 +311,8 @@ public record KernelConfig(
                     heartbeatTimeoutSeconds, sessionStartupTimeout, connectTimeout, readTimeout,
                     ignoreSslErrors, localPython, configProblems, progressMode, sessionAutoRecreate,
                     caBundle, clientCert, clientKey, clientKeyPassword, richResults, sessionPrestart,
-                    sessionIdleKeepalive, displayMaxRows, displayMaxBytes, maxOutputBytes, aws);
+                    sessionIdleKeepalive, displayMaxRows, displayMaxBytes, maxOutputBytes, aws,
+                    localKernelPython);
         }
     }
 }

@@ -3,9 +3,17 @@ package livykernel.magics;
 import livykernel.kernel.CellOutput;
 import livykernel.kernel.CellResult;
 
-
-/** {@code %%local}: refused with the reason (sparkmagic ran it in the kernel's own IPython). */
+/**
+ * {@code %%local}: runs the body in the kernel's own local Python (an IPython started on first
+ * use), where {@code -o} DataFrames arrive; its outputs show in the cell as IPython shows them.
+ */
 final class LocalMagic implements Magic {
+
+    private final MagicContext ctx;
+
+    LocalMagic(MagicContext ctx) {
+        this.ctx = ctx;
+    }
 
     @Override
     public String name() {
@@ -14,12 +22,13 @@ final class LocalMagic implements Magic {
 
     @Override
     public String summary() {
-        return "Not supported: there is no local Python here; run the code in the Spark session instead.";
+        return "Run the body in the kernel's local Python (IPython, started on first use), where -o DataFrames "
+                + "land: plot them with matplotlib, show them with pandas.";
     }
 
     @Override
     public String example() {
-        return "%%local";
+        return "%%local\ncounts.plot.bar(x=\"day\", y=\"n\")";
     }
 
     @Override
@@ -29,8 +38,9 @@ final class LocalMagic implements Magic {
 
     @Override
     public CellResult run(MagicCall call, CellOutput out) {
-        throw NoLocalNamespace.refuse("%%local", "Remove the %%local line to run the code in the Spark session "
-                + "(pandas and matplotlib work there too; use %matplot plt to show a figure), or use an IPython "
-                + "kernel for purely local work.");
+        if (call.body().isBlank()) {
+            return CellResult.success();
+        }
+        return ctx.local().run(call.body(), out);
     }
 }

@@ -29,8 +29,8 @@ public final class MagicRegistry {
                 new PrettyMagic(ctx), new SparkMagic(ctx), new ProgressMagic(ctx.progress()),
                 new CleanupMagic(ctx), new DeleteMagic(ctx), new ReplayMagic(ctx)));
         r.add(new HelpMagic(r));
-        r.add(new LocalMagic());
-        r.add(new SendToSparkMagic());
+        r.add(new LocalMagic(ctx));
+        r.add(new SendToSparkMagic(ctx));
         return r;
     }
 

@@ -70,6 +70,111 @@ public final class SessionPython {
                 """.formatted(b64(code), maxRows, Math.max(maxRows, 1), Math.max(maxRows, 1)));
     }
 
+    /** What stashes rows for -o prints before each chunk of them: the marker, then the row count. */
+    public static final String ROWS_MARKER = "\u001elivy-kernel-rows:";
+
+    /**
+     * Stashes the rows of a DataFrame (the SQL's, or the session variable's) as JSON lines in a
+     * hidden session global for {@link #rowChunk} to hand out; answers the schema and the count.
+     * {@code query} null: the DataFrame is the session variable {@code variable}.
+     */
+    static String stashRows(String query, String variable, int maxRows, boolean sample, double fraction) {
+        String source = query != null ? "spark.sql(_text(\"%s\"))".formatted(b64(query))
+                : "globals().get(_text(\"%s\"))".formatted(b64(variable));
+        return wrap("_livy_kernel_stash", """
+                    from pyspark.sql import DataFrame
+                    df = %s
+                    if not isinstance(df, DataFrame):
+                        return {"kind": "missing" if df is None else "type", "type": type(df).__name__}
+                    if %s:
+                        df = df.sample(False, %s)
+                    limit = %d
+                    rows = df.toJSON().collect() if limit < 0 else df.toJSON().take(limit + 1)
+                    truncated = 0 <= limit < len(rows)
+                    globals()["_livy_kernel_rows"] = rows[:limit] if truncated else rows
+                    return {"kind": "rows", "schema": json.loads(df.schema.json()), "count": min(len(rows), limit)
+                            if truncated else len(rows), "truncated": truncated}
+                """.formatted(source, sample ? "True" : "False", Double.toString(fraction), maxRows));
+    }
+
+    /** Prints stashed rows [from, to) one per line after the marker; the last chunk drops the stash. */
+    static String rowChunk(int from, int to, boolean last) {
+        String rows = last ? "globals().pop(\"_livy_kernel_rows\", [])" : "_livy_kernel_rows";
+        return "(lambda p: print(\"\\n\\x1elivy-kernel-rows:%%d\\n%%s\" %% (len(p), \"\\n\".join(p))))(%s[%d:%d])"
+                .formatted(rows, from, to);
+    }
+
+    /** The rows of one chunk's printed text, or null if its marker or count is missing. */
+    static java.util.List<String> parseRows(String text) {
+        if (text == null) {
+            return null;
+        }
+        int at = text.lastIndexOf(ROWS_MARKER);
+        if (at < 0) {
+            return null;
+        }
+        int eol = text.indexOf('\n', at);
+        String count = text.substring(at + ROWS_MARKER.length(), eol < 0 ? text.length() : eol).strip();
+        int n;
+        try {
+            n = Integer.parseInt(count);
+        } catch (NumberFormatException e) {
+            return null;
+        }
+        if (n == 0) {
+            return java.util.List.of();
+        }
+        if (eol < 0) {
+            return null;
+        }
+        java.util.List<String> lines = java.util.Arrays.asList(text.substring(eol + 1).split("\n", -1));
+        java.util.List<String> rows = lines.subList(0, Math.min(n, lines.size()));
+        return rows.size() == n ? rows : null;
+    }
+
+    /** Appends JSON lines (base64 of them, so no quoting can break) to the hidden list a send builds up. */
+    static String appendLines(String lines, boolean first) {
+        return "%s_livy_kernel_in.extend(__import__(\"base64\").b64decode(\"%s\").decode(\"utf-8\").split(\"\\n\"))"
+                .formatted(first ? "_livy_kernel_in = []\n" : "", b64(lines));
+    }
+
+    /** Sets the session variable {@code name} to the string {@code value}. */
+    static String assignString(String name, String value) {
+        return "%s = __import__(\"base64\").b64decode(\"%s\").decode(\"utf-8\")".formatted(name, b64(value));
+    }
+
+    /**
+     * Builds a Spark DataFrame named {@code name} from the lines sent before, with the schema
+     * {@code fieldsJson} ([{name, type}] with Spark type names), and drops the lines.
+     */
+    static String buildDataFrame(String name, String fieldsJson) {
+        return wrap("_livy_kernel_receive", """
+                    import datetime
+                    from pyspark.sql.types import StructType
+                    fields = json.loads(_text("%s"))
+                    schema = StructType.fromJson({"type": "struct", "fields": [
+                        {"name": f["name"], "type": f["type"], "nullable": True, "metadata": {}} for f in fields]})
+                    def conv(t, v):
+                        if v is None:
+                            return None
+                        if t == "timestamp":
+                            return datetime.datetime.fromisoformat(v)
+                        if t == "date":
+                            return datetime.date.fromisoformat(v)
+                        if t == "long":
+                            return int(v)
+                        if t == "double":
+                            return float(v)
+                        if t == "boolean":
+                            return bool(v)
+                        return v if isinstance(v, str) else json.dumps(v)
+                    rows = [tuple(conv(f["type"], r.get(f["name"])) for f in fields)
+                            for r in (json.loads(line) for line in globals().pop("_livy_kernel_in", []) if line)]
+                    globals()[_text("%s")] = spark.createDataFrame(rows, schema)
+                    return {"rows": len(rows)}
+                """.formatted(b64(fieldsJson), b64(name)));
+    }
+
     /** rlcompleter over the session's namespace, the way Python's own REPL completes. */
     public static String complete(String token) {
         return wrap("_livy_kernel_complete", """
@@ -127,7 +232,7 @@ public final class SessionPython {
                 """.formatted(fn, body.stripTrailing(), "\\x1elivy-kernel-result:");
     }
 
-    private static String b64(String s) {
+    static String b64(String s) {
         return Base64.getEncoder().encodeToString(s.getBytes(StandardCharsets.UTF_8));
     }
 

@@ -8,7 +8,7 @@ import java.util.List;
 
 /**
  * {@code %%spark}: sparkmagic's explicit form of a plain cell. The body runs in the session as
- * usual; {@code -o VAR} is refused because there is no local namespace to copy the result to.
+ * usual; with {@code -o VAR} the session's DataFrame VAR then becomes a pandas DataFrame locally.
  */
 final class SparkMagic implements Magic {
 
@@ -35,7 +35,9 @@ final class SparkMagic implements Magic {
 
     @Override
     public List<Flag> flags() {
-        return List.of(Flag.value("-o", "--output", "VAR", "not supported: there is no local Python to copy the result to"));
+        List<Flag> flags = new java.util.ArrayList<>(LocalTransfer.flags("the session's DataFrame VAR"));
+        flags.addAll(SqlMagic.rowFlags("bring"));
+        return flags;
     }
 
     @Override
@@ -45,11 +47,24 @@ final class SparkMagic implements Magic {
 
     @Override
     public CellResult run(MagicCall call, CellOutput out) throws InterruptedException {
-        if (call.args().has("output")) {
-            throw NoLocalNamespace.refuse("%%spark -o " + call.args().value("output"),
-                    "The variables of the cell already live in the Spark session; use them in the next cell.");
+        SqlMagic.Options o = SqlMagic.options(call.args(), "spark");
+        if (o.output() == null && (call.args().has("maxrows") || call.args().has("samplemethod"))) {
+            throw new MagicUsageException("%%spark: -n and -m only apply with -o VAR.");
+        }
+        if (o.output() != null) {
+            CellResult local = ctx.local().start(out);
+            if (!local.ok()) {
+                return local;
+            }
         }
         Cell c = call.cell();
-        return ctx.livy().execute(new Cell(call.body(), c.executionCount(), c.silent(), c.storeHistory()), out);
+        CellResult ran = ctx.livy().execute(new Cell(call.body(), c.executionCount(), c.silent(), c.storeHistory()), out);
+        if (!ran.ok() || o.output() == null) {
+            return ran;
+        }
+        LocalTransfer transfer = new LocalTransfer(ctx);
+        String variable = o.output().variable();
+        return ctx.runner().run(LocalTransfer.stashCode(null, variable, o.output()), null, "%%spark -o " + variable, out,
+                output -> transfer.finishing(output, o.output(), variable, false, out));
     }
 }

@@ -11,7 +11,8 @@ import java.util.Map;
 
 /**
  * {@code %%sql}: runs Spark SQL in the session and shows the rows as HTML, text and Table
- * Schema JSON. Rows are capped by -n (stated when it cuts); errors are Spark's message.
+ * Schema JSON. Rows are capped by -n (stated when it cuts); errors are Spark's message. With
+ * -o VAR the rows become a pandas DataFrame in the local Python instead, shown from there.
  */
 final class SqlMagic implements Magic {
 
@@ -41,12 +42,19 @@ final class SqlMagic implements Magic {
 
     @Override
     public List<Flag> flags() {
+        List<Flag> flags = new java.util.ArrayList<>(List.of(
+                Flag.toggle("-q", "--quiet", "run the query, show nothing")));
+        flags.addAll(rowFlags("show"));
+        flags.addAll(LocalTransfer.flags("the rows"));
+        return flags;
+    }
+
+    /** -n, -m, -r: how many rows and which; %%spark -o shares them. */
+    static List<Flag> rowFlags(String verb) {
         return List.of(
-                Flag.toggle("-q", "--quiet", "run the query, show nothing"),
-                Flag.value("-n", "--maxrows", "MAXROWS", "show at most MAXROWS rows (default " + DEFAULT_MAX_ROWS + ", -1 for all)"),
+                Flag.value("-n", "--maxrows", "MAXROWS", verb + " at most MAXROWS rows (default " + DEFAULT_MAX_ROWS + ", -1 for all)"),
                 Flag.value("-m", "--samplemethod", "take|sample", "take the first rows (default) or sample them"),
-                Flag.value("-r", "--samplefraction", "FRACTION", "fraction for -m sample (default " + DEFAULT_FRACTION + ")"),
-                Flag.value("-o", "--output", "VAR", "not supported: there is no local Python to store the result in"));
+                Flag.value("-r", "--samplefraction", "FRACTION", "fraction for -m sample (default " + DEFAULT_FRACTION + ")"));
     }
 
     @Override
@@ -54,30 +62,37 @@ final class SqlMagic implements Magic {
         return Body.REQUIRED;
     }
 
-    /** The validated flags of one %%sql call. */
-    record Options(boolean quiet, int maxRows, boolean sample, double fraction) {
+    /** The validated flags of one %%sql call; {@code output} is null without -o. */
+    record Options(boolean quiet, int maxRows, boolean sample, double fraction, LocalTransfer.Request output) {
     }
 
     static Options options(MagicArgs args) {
-        if (args.has("output")) {
-            throw NoLocalNamespace.refuse("%%sql -o " + args.value("output"), "To keep the result, create it in the "
-                    + "session instead: " + args.value("output") + " = spark.sql(\"…\") (then %%pretty "
-                    + args.value("output") + " to show it).");
-        }
-        int maxRows = args.intValue("sql", "maxrows", DEFAULT_MAX_ROWS);
+        return options(args, "sql");
+    }
+
+    static Options options(MagicArgs args, String magic) {
+        int maxRows = args.intValue(magic, "maxrows", DEFAULT_MAX_ROWS);
         String method = args.value("samplemethod");
         if (method != null && !method.equals("take") && !method.equals("sample")) {
-            throw new MagicUsageException("%%sql: -m must be 'take' or 'sample', not '" + method + "'.");
+            throw new MagicUsageException("%%" + magic + ": -m must be 'take' or 'sample', not '" + method + "'.");
         }
         boolean sample = "sample".equals(method);
-        double fraction = args.doubleValue("sql", "samplefraction", DEFAULT_FRACTION);
+        double fraction = args.doubleValue(magic, "samplefraction", DEFAULT_FRACTION);
         if (args.has("samplefraction") && !sample) {
-            throw new MagicUsageException("%%sql: -r only applies with -m sample.");
+            throw new MagicUsageException("%%" + magic + ": -r only applies with -m sample.");
         }
         if (!(fraction > 0 && fraction <= 1)) {
-            throw new MagicUsageException("%%sql: -r must be a fraction between 0 (exclusive) and 1, not " + fraction + ".");
+            throw new MagicUsageException("%%" + magic + ": -r must be a fraction between 0 (exclusive) and 1, not " + fraction + ".");
         }
-        return new Options(args.has("quiet"), maxRows, sample, fraction);
+        LocalTransfer.Request output = null;
+        if (args.has("output")) {
+            LocalTransfer.checkVariable(magic, "-o", args.value("output"));
+            output = new LocalTransfer.Request(args.value("output"), maxRows, sample, fraction,
+                    LocalTransfer.coerce(args, magic));
+        } else if (args.has("coerce")) {
+            throw new MagicUsageException("%%" + magic + ": -c only applies with -o VAR.");
+        }
+        return new Options(args.has("quiet"), maxRows, sample, fraction, output);
     }
 
     @Override
@@ -87,6 +102,15 @@ final class SqlMagic implements Magic {
         if (query.endsWith(";")) {
             // spark.sql takes one statement; a habitual trailing semicolon should not fail it.
             query = query.substring(0, query.length() - 1).stripTrailing();
+        }
+        if (o.output() != null) {
+            CellResult local = ctx.local().start(out);
+            if (!local.ok()) {
+                return local;
+            }
+            LocalTransfer transfer = new LocalTransfer(ctx);
+            return ctx.runner().run(LocalTransfer.stashCode(query, null, o.output()), null, "%%sql -o " + o.output().variable()
+                    + " " + query, out, output -> transfer.finishing(output, o.output(), o.output().variable(), !o.quiet(), out));
         }
         String code = SessionPython.sql(query, o.maxRows(), o.sample(), o.fraction());
         return ctx.runner().run(code, null, "%%sql " + query, out, output -> render(output, o, out));

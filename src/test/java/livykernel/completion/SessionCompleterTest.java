@@ -48,6 +48,11 @@ class SessionCompleterTest {
         assertEquals(6, c.cursorStart());
         assertEquals(List.of("--grep"), completer.complete("%%logs -n 5 --gr", 16).matches());
         assertEquals(List.of("text"), completer.complete("%%progress te", 13).matches());
+        assertTrue(completer.complete("%%sql -", 7).matches().containsAll(List.of("-o", "--output", "-c", "--coerce")));
+        assertTrue(completer.complete("%%send_to_spark -", 17).matches().containsAll(
+                List.of("-i", "--input", "-t", "--type", "-n", "--varname", "-m", "--maxrows")));
+        assertTrue(completer.complete("%%spark -", 9).matches().contains("--output"));
+        assertEquals(List.of("%%send_to_spark"), completer.complete("%%send_to", 10).matches());
     }
 
     @Test

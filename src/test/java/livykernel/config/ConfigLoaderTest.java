@@ -171,6 +171,15 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void localKernelPythonHasItsOwnKeyAndDefaultsToTheVenvPython() throws IOException {
+        assertEquals("/d", load(Map.of("LIVY_KERNEL_DEFAULT_PYTHON", "/d", "PYSPARK_PYTHON", "/p")).localKernelPython());
+        assertEquals("/p", load(Map.of("PYSPARK_PYTHON", "/p")).localKernelPython());
+        sparkmagic("{\"local_kernel_python\": \"/file/python\"}");
+        assertEquals("/file/python", load(Map.of("LIVY_KERNEL_DEFAULT_PYTHON", "/d")).localKernelPython());
+        assertEquals("/env/python", load(Map.of("LIVY_KERNEL_LOCAL_PYTHON", "/env/python")).localKernelPython());
+    }
+
+    @Test
     void deepMergeMergesNestedConfKeyByKey() {
         Map<String, Object> merged = ConfigLoader.deepMerge(
                 Map.of("conf", Map.of("x", "1", "y", "2"), "name", "a"),

@@ -24,8 +24,8 @@ class MagicArgsTest {
     void sqlFlagsShortAndLong() {
         MagicArgs a = MagicArgs.parse(magic("sql"), "-q -n 10 --samplemethod sample -r 0.5");
         SqlMagic.Options o = SqlMagic.options(a);
-        assertEquals(new SqlMagic.Options(true, 10, true, 0.5), o);
-        assertEquals(new SqlMagic.Options(false, SqlMagic.DEFAULT_MAX_ROWS, false, SqlMagic.DEFAULT_FRACTION),
+        assertEquals(new SqlMagic.Options(true, 10, true, 0.5, null), o);
+        assertEquals(new SqlMagic.Options(false, SqlMagic.DEFAULT_MAX_ROWS, false, SqlMagic.DEFAULT_FRACTION, null),
                 SqlMagic.options(MagicArgs.parse(magic("sql"), "")));
         assertEquals(-1, SqlMagic.options(MagicArgs.parse(magic("sql"), "--maxrows=-1")).maxRows());
         assertEquals(-1, SqlMagic.options(MagicArgs.parse(magic("sql"), "-n -1")).maxRows());
@@ -41,14 +41,6 @@ class MagicArgsTest {
                 () -> SqlMagic.options(MagicArgs.parse(magic("sql"), "-m sample -r 2"))).getMessage().contains("between 0"));
         assertTrue(assertThrows(MagicUsageException.class, () -> SqlMagic.options(MagicArgs.parse(magic("sql"), "-n ten")))
                 .getMessage().contains("whole number"));
-    }
-
-    @Test
-    void sqlOutputVariableIsRefusedWithTheReason() {
-        MagicUsageException e = assertThrows(MagicUsageException.class,
-                () -> SqlMagic.options(MagicArgs.parse(magic("sql"), "-o df")));
-        assertEquals("NotSupported", e.ename());
-        assertTrue(e.getMessage().contains("no local Python namespace"), e.getMessage());
     }
 
     @Test

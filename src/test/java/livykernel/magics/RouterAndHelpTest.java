@@ -75,13 +75,11 @@ class RouterAndHelpTest {
     }
 
     @Test
-    void localNamespaceMagicsAreRefusedWithTheReason() throws Exception {
-        for (String cell : List.of("%%local\nimport os", "%local", "%%send_to_spark -i df -t df", "%%sql -o df\nSELECT 1",
-                "%%spark -o df\ndf = spark.range(1)")) {
+    void sendToSparkChecksItsFlagsBeforeTouchingAnything() throws Exception {
+        for (String cell : List.of("%%send_to_spark", "%%send_to_spark -i df -t list", "%%send_to_spark -i 'a b'")) {
             CellResult r = run(cell);
             assertFalse(r.ok(), cell);
-            assertEquals("NotSupported", r.ename(), cell);
-            assertTrue(r.evalue().contains("no local Python namespace"), r.evalue());
+            assertTrue(r.evalue().contains("%%send_to_spark"), r.evalue());
         }
         assertTrue(livy.ran.isEmpty());
     }

@@ -45,7 +45,7 @@ class SessionPythonTest {
         StatementOutput out = new StatementOutput("ok", 1, SessionPython.JSON.valueToTree(
                 Map.of("text/plain", SessionPython.MARKER + result)), null, null, null);
         Fixtures.Recorder rec = new Fixtures.Recorder();
-        assertTrue(SqlMagic.render(out, new SqlMagic.Options(false, 2, false, 0.1), rec).ok());
+        assertTrue(SqlMagic.render(out, new SqlMagic.Options(false, 2, false, 0.1, null), rec).ok());
         Map<String, Object> bundle = rec.results.get(0);
         assertTrue(((String) bundle.get("text/html")).contains("<th>id</th>"));
         assertTrue(((String) bundle.get("text/plain")).contains("capped by -n 2"));
@@ -62,7 +62,7 @@ class SessionPythonTest {
                 "[TABLE_OR_VIEW_NOT_FOUND] The table or view `nope` cannot be found. SQLSTATE: 42P01; line 1 pos 14;\n'Project [*]\n+- 'UnresolvedRelation [nope]",
                 List.of("Traceback (most recent call last):\n", "  File \"<stdin>\", line 30\n"));
         Fixtures.Recorder rec = new Fixtures.Recorder();
-        var r = SqlMagic.render(err, new SqlMagic.Options(false, 10, false, 0.1), rec);
+        var r = SqlMagic.render(err, new SqlMagic.Options(false, 10, false, 0.1, null), rec);
         assertFalse(r.ok());
         assertEquals("AnalysisException", r.ename());
         assertFalse(r.evalue().contains("Project"), r.evalue());

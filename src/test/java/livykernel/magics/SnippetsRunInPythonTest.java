@@ -48,4 +48,18 @@ class SnippetsRunInPythonTest {
         assertTrue(p.result().path("doc").asText().contains("number of items"), out);
         assertEquals("[]", p.after().strip());
     }
+
+    @Test
+    void rowChunksHandOutTheStashInPiecesAndTheLastDropsIt() throws Exception {
+        String stash = "_livy_kernel_rows = ['{\"a\": %d, \"s\": \"x\\\\ny\"}' % i for i in range(5)]\n";
+        String out = python(stash + SessionPython.rowChunk(0, 3, false) + "\n");
+        assertEquals(java.util.List.of("{\"a\": 0, \"s\": \"x\\ny\"}", "{\"a\": 1, \"s\": \"x\\ny\"}",
+                "{\"a\": 2, \"s\": \"x\\ny\"}"), SessionPython.parseRows(out));
+        out = python(stash + SessionPython.rowChunk(3, 5, true) + LEFTOVERS);
+        String printed = out.substring(0, out.lastIndexOf('['));
+        assertEquals(2, SessionPython.parseRows(printed).size(), out);
+        assertEquals("[]", out.substring(out.lastIndexOf('[')).strip());
+        assertEquals(java.util.List.of(), SessionPython.parseRows(python("_livy_kernel_rows = []\n"
+                + SessionPython.rowChunk(0, 0, true))));
+    }
 }
