@@ -201,3 +201,16 @@ def test_kernel_info_on_control_while_a_cell_runs(kernel):
             break
     collect_outputs(kc, msg_id)
 
+
+
+def test_a_100_mb_print_ends_cut_to_the_cap_with_a_note(kernel):
+    # Once this cell never ended: the embedded endpoint could not take the driver's 100 MB result line.
+    _, kc = kernel
+    reply, outputs = run_cell(kc, "print('x' * 100_000_000)", timeout=600)
+    assert reply["status"] == "ok", reply
+    out = stdout_of(outputs)
+    assert len(out) == 10 * 1024 * 1024, len(out)
+    assert out.endswith("\n[The output was cut: the first 10.0 MB of its 95.4 MB are shown (the embedded endpoint's "
+                        "LIVY_KERNEL_ENDPOINT_MAX_OUTPUT).]\n"), out[-300:]
+    reply, outputs = run_cell(kc, "print('next')")
+    assert stdout_of(outputs) == "next\n"

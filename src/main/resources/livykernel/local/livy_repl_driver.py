@@ -45,17 +45,19 @@ PYSPARK_REQUIREMENT = "pyspark==3.5.3"
 MAX_SQL_ROWS = 1000
 
 
-# The endpoint passes at most this much printed text of one statement on (Livy has no such cap;
-# the kernel cuts what it shows further, with a note). Keeps one event line a size the
-# endpoint's JSON reader and memory take in stride.
-MAX_OUTPUT_CHARS = int(os.environ.get("LIVY_KERNEL_ENDPOINT_MAX_OUTPUT", 64 * 1024 * 1024))
+# The endpoint passes at most this much printed text of one statement on, note included (Livy
+# has no such cap). The default is the kernel's own max_output_bytes default, so the kernel has
+# nothing left to cut; it also keeps a result line a size the endpoint, which shares the kernel's
+# JVM and heap when embedded, takes in stride.
+MAX_OUTPUT_CHARS = int(os.environ.get("LIVY_KERNEL_ENDPOINT_MAX_OUTPUT", 10 * 1024 * 1024))
 
 
 def capped(text):
     if len(text) <= MAX_OUTPUT_CHARS:
         return text
-    return (text[:MAX_OUTPUT_CHARS] + "\n[the embedded endpoint cut this output: %.1f MB of %.1f MB kept]\n"
-            % (MAX_OUTPUT_CHARS / 1048576.0, len(text) / 1048576.0))
+    note = ("\n[The output was cut: the first %.1f MB of its %.1f MB are shown (the embedded endpoint's "
+            "LIVY_KERNEL_ENDPOINT_MAX_OUTPUT).]\n" % (MAX_OUTPUT_CHARS / 1048576.0, len(text) / 1048576.0))
+    return text[:max(0, MAX_OUTPUT_CHARS - len(note))] + note
 
 
 def send(event):
