@@ -190,3 +190,16 @@ def test_a_restarted_livy_that_gave_the_id_to_someone_else_is_told_apart(tmp_pat
         if theirs is not None:
             requests.delete(f"{LIVY.rstrip('/')}/sessions/{theirs['id']}", headers={"X-Requested-By": "test"},
                             timeout=30)
+
+
+def test_sql_rows_come_down_to_local_pandas_and_go_back_to_spark(kernel):
+    _, kc = kernel
+    reply, outputs = run_cell(kc, "%%sql -o counts -n -1\nSELECT id, id % 3 AS m, CAST(id AS STRING) AS s FROM range(12000)")
+    assert reply["status"] == "ok", reply
+    reply, outputs = run_cell(kc, "%%local\nprint(len(counts), list(counts.columns), str(counts['id'].dtype))")
+    assert reply["status"] == "ok", reply
+    assert stdout_of(outputs) == "12000 ['id', 'm', 's'] int64\n"
+    reply, outputs = run_cell(kc, "%%send_to_spark -i counts -t df -n back -m 20000")
+    assert reply["status"] == "ok", reply
+    reply, outputs = run_cell(kc, "print(back.count(), back.where('m = 1').count())")
+    assert stdout_of(outputs) == "12000 4000\n"
