@@ -1,0 +1,54 @@
+"""display() from the Spark session in a real browser: JupyterLab 4 on our kernelspec, driven
+headless by Playwright on Debian's chromium. A Spark DataFrame shows as an HTML table, a
+matplotlib figure as an image and displayHTML as HTML. Screenshot: tests/output/rich-display.png."""
+import sys
+
+import pytest
+
+from conftest import ROOT
+from lab_helpers import browser, jupyter_lab, open_notebook, write_notebook  # noqa: F401 (browser is a fixture)
+
+OUTPUT = ROOT / "tests" / "output"
+
+CELL = ("display(spark.range(5).selectExpr('id', 'id * id AS square'))\n"
+        "displayHTML('<h3 class=\"from-session\">Hello <i>from</i> the session</h3>')\n"
+        "import matplotlib\nmatplotlib.use('Agg')\nimport matplotlib.pyplot as plt\n"
+        "fig, ax = plt.subplots(figsize=(4, 3))\nax.bar(['a', 'b', 'c'], [3, 7, 5])\ndisplay(fig)\n"
+        "print('done')")
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    root = tmp_path_factory.mktemp("lab-rich")
+    write_notebook(root / "rich.ipynb", [CELL])
+    with jupyter_lab(root, [sys.executable, "-m", "jupyter"]) as (base, token):
+        yield base, token, root
+
+
+def test_session_displays_render_as_table_html_and_image(browser, lab):
+    base, token, _ = lab
+    OUTPUT.mkdir(parents=True, exist_ok=True)
+    page = browser.new_page(viewport={"width": 1100, "height": 1000})
+    try:
+        open_notebook(page, base, token, "rich.ipynb")
+        page.locator(".jp-Cell").first.click()
+        page.keyboard.press("Shift+Enter")
+        cell = page.locator(".jp-Cell").first
+        cell.locator(".jp-InputArea-prompt:has-text('[1]')").wait_for(timeout=240_000)
+        outputs = cell.locator(".jp-OutputArea")
+        table = outputs.locator("table").filter(has_text="square").first
+        table.wait_for(timeout=30_000)
+        cells = [int(t) for t in table.locator("tbody tr td").all_inner_texts() if t.strip().isdigit()]
+        assert [0, 0, 1, 1, 2, 4, 3, 9, 4, 16] == cells[:10], cells
+        assert outputs.locator("h3.from-session i").inner_text() == "from"
+        image = outputs.locator("img").first
+        assert image.get_attribute("src").startswith("data:image/png;base64,")
+        assert image.evaluate("img => img.naturalWidth") > 100
+        text = outputs.inner_text()
+        assert "done" in text and "livy-kernel-display" not in text, "the transport never shows"
+        page.screenshot(path=str(OUTPUT / "rich-display.png"), full_page=True)
+    except Exception:
+        page.screenshot(path=str(OUTPUT / "rich-display-failure.png"), full_page=True)
+        raise
+    finally:
+        page.close()
