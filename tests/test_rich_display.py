@@ -179,6 +179,19 @@ def test_matplotlib_figure_is_a_png(kernel):
     assert reply["status"] == "error" and "takes 'png' or 'svg'" in reply["evalue"]
 
 
+def test_plotly_figure_is_its_own_mime_type_with_html_beside(kernel):
+    _, kc = kernel
+    if "False" in stdout_of(ok(kc, "import importlib.util\nprint(importlib.util.find_spec('plotly') is not None)")):
+        pytest.skip("plotly is not installed in the session's Python")
+    code = "import plotly.graph_objects as go\nfig = go.Figure(go.Bar(x=['a', 'b'], y=[3, 5]))\n"
+    [shown] = displays(ok(kc, code + "display(fig)"))
+    spec = shown["data"]["application/vnd.plotly.v1+json"]
+    assert spec["data"][0]["type"] == "bar" and list(spec["data"][0]["y"]) == [3, 5]
+    assert "plotly" in shown["data"]["text/html"]
+    [result] = [c for t, c in ok(kc, "fig") if t == "execute_result"]
+    assert "application/vnd.plotly.v1+json" in result["data"], "a figure as the last expression too"
+
+
 def test_an_oversized_bundle_is_dropped_with_its_size(kernel):
     _, kc = kernel
     outputs = ok(kc, "class Big:\n"

@@ -1,6 +1,7 @@
 """display() from the Spark session in a real browser: JupyterLab 4 on our kernelspec, driven
 headless by Playwright on Debian's chromium. A Spark DataFrame shows as an HTML table, a
-matplotlib figure as an image and displayHTML as HTML. Screenshot: tests/output/rich-display.png."""
+matplotlib figure as an image, a plotly figure as plotly's chart and
+displayHTML as HTML. Screenshot: tests/output/rich-display.png."""
 import sys
 
 import pytest
@@ -14,6 +15,8 @@ CELL = ("display(spark.range(5).selectExpr('id', 'id * id AS square'))\n"
         "displayHTML('<h3 class=\"from-session\">Hello <i>from</i> the session</h3>')\n"
         "import matplotlib\nmatplotlib.use('Agg')\nimport matplotlib.pyplot as plt\n"
         "fig, ax = plt.subplots(figsize=(4, 3))\nax.bar(['a', 'b', 'c'], [3, 7, 5])\ndisplay(fig)\n"
+        "import plotly.graph_objects as go\n"
+        "display(go.Figure(go.Bar(x=['x', 'y', 'z'], y=[2, 6, 4])))\n"
         "print('done')")
 
 
@@ -44,6 +47,12 @@ def test_session_displays_render_as_table_html_and_image(browser, lab):
         image = outputs.locator("img").first
         assert image.get_attribute("src").startswith("data:image/png;base64,")
         assert image.evaluate("img => img.naturalWidth") > 100
+        # plotly's JupyterLab renderer (shipped in the plotly wheel) draws the session's figure.
+        plot = outputs.locator(".js-plotly-plot").first
+        plot.wait_for(timeout=30_000)
+        assert plot.locator("g.point, path.point, .bars path").count() >= 3
+        plot.scroll_into_view_if_needed()
+        plot.screenshot(path=str(OUTPUT / "rich-display-plotly.png"))
         text = outputs.inner_text()
         assert "done" in text and "livy-kernel-display" not in text, "the transport never shows"
         page.screenshot(path=str(OUTPUT / "rich-display.png"), full_page=True)

@@ -58,6 +58,13 @@ def _livy_kernel_install_display(max_rows, max_bytes, rich_results):
             return {"image/svg+xml": buf.getvalue().decode("utf-8")}
         return {"image/png": base64.b64encode(buf.getvalue()).decode("ascii")}
 
+    def plotly_figure(obj):
+        # Outside IPython plotly's own _repr_mimebundle_ answers nothing (no default renderer), so
+        # the figure is asked directly: its JSON for front ends with plotly's renderer, HTML for the rest.
+        import plotly.io as pio
+        return {"application/vnd.plotly.v1+json": json.loads(pio.to_json(obj, validate=False)),
+                "text/html": pio.to_html(obj, include_plotlyjs="cdn", full_html=False)}
+
     def encoded(mime, value):
         if isinstance(value, bytes):
             return base64.b64encode(value).decode("ascii") if mime.startswith("image/") else value.decode("utf-8")
@@ -98,6 +105,8 @@ def _livy_kernel_install_display(max_rows, max_bytes, rich_results):
             return table(obj, limit), {}
         if type(obj).__module__.startswith("matplotlib") and hasattr(obj, "savefig"):
             data, metadata = figure(obj, fmt), {}
+        elif type(obj).__module__.startswith("plotly") and hasattr(obj, "to_plotly_json"):
+            data, metadata = plotly_figure(obj), {}
         elif type(obj).__module__.startswith("pandas") and type(obj).__name__ == "Series":
             # A Series has no HTML form of its own; as a one-column frame it shows like one.
             data, metadata = rich(obj.to_frame())
