@@ -30,6 +30,7 @@ import java.util.Map;
  * @param maxOutputBytes    the most printed text of one statement shown (characters); the rest is cut with a note
  * @param aws               the EMR cluster and AWS access for the S3 archive of gone sessions' logs
  * @param localKernelPython the interpreter of the kernel's local Python (%%local, -o); null: python3
+ * @param attachSessionId   a Livy session to attach to at the first cell instead of creating one (never deleted), or null
  */
 public record KernelConfig(
         String livyUrl,
@@ -58,7 +59,8 @@ public record KernelConfig(
         int displayMaxBytes,
         int maxOutputBytes,
         AwsSettings aws,
-        String localKernelPython) {
+        String localKernelPython,
+        Integer attachSessionId) {
 
     public KernelConfig {
         sessionConfigs = Map.copyOf(sessionConfigs);
@@ -133,6 +135,7 @@ public record KernelConfig(
         private int maxOutputBytes = 10 * 1024 * 1024;
         private AwsSettings aws = AwsSettings.NONE;
         private String localKernelPython;
+        private Integer attachSessionId;
 
         private Builder() {
         }
@@ -158,6 +161,7 @@ public record KernelConfig(
             clientCert = c.clientCert;
             clientKey = c.clientKey;
             localKernelPython = c.localKernelPython;
+            attachSessionId = c.attachSessionId;
             clientKeyPassword = c.clientKeyPassword;
             sessionPrestart = c.sessionPrestart;
             sessionIdleKeepalive = c.sessionIdleKeepalive;
@@ -301,6 +305,12 @@ public record KernelConfig(
             return this;
         }
 
+        /** Null: the kernel creates its own session. */
+        public Builder attachSessionId(Integer v) {
+            attachSessionId = v;
+            return this;
+        }
+
         public Builder aws(AwsSettings v) {
             aws = v;
             return this;
@@ -312,7 +322,7 @@ public record KernelConfig(
                     ignoreSslErrors, localPython, configProblems, progressMode, sessionAutoRecreate,
                     caBundle, clientCert, clientKey, clientKeyPassword, richResults, sessionPrestart,
                     sessionIdleKeepalive, displayMaxRows, displayMaxBytes, maxOutputBytes, aws,
-                    localKernelPython);
+                    localKernelPython, attachSessionId);
         }
     }
 }
