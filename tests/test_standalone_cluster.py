@@ -77,7 +77,7 @@ def kernel(cluster, tmp_path_factory):
     assert master == cluster.master
     yield km, kc, app, ui
     next(gen, None)
-    # The session's end is the app's end: the master lists it as completed, no executor left.
+    # The session's end is the app's end: the master lists it as completed, and no app is left running.
     wait_until("app %s completed on the master" % app, lambda: (s := cluster.state()) and not s["activeapps"]
                and any(a["id"] == app for a in s["completedapps"]), 60)
 
@@ -160,3 +160,19 @@ def test_an_unreachable_master_fails_the_session_in_one_sentence():
         assert any("no Spark master answers at spark://127.0.0.1:%d" % closed in line for line in log), log
     finally:
         livy.stop()
+
+
+def test_configure_puts_a_new_session_on_the_cluster(cluster, kernel):
+    km, kc, app, ui = kernel
+    body = {"executorMemory": "512m", "conf": {"spark.master": cluster.master, "spark.cores.max": "1"}}
+    reply, outputs = run_cell(kc, "%%configure -f\n" + json.dumps(body))
+    assert reply["status"] == "ok", (reply, outputs)
+    reply, outputs = run_cell(kc, "print(sc.master, sc.applicationId, sc.getConf().get('spark.cores.max'))")
+    assert reply["status"] == "ok", (reply, outputs)
+    master, new_app, cores = stdout_of(outputs).split()
+    assert (master, cores) == (cluster.master, "1") and new_app != app
+    # The old session's application ended with it; the new one holds one core of one worker.
+    state = wait_until("only the new app active", lambda: (s := cluster.state())
+                       and [a["id"] for a in s["activeapps"]] == [new_app] and s)
+    assert app in [a["id"] for a in state["completedapps"]]
+    assert sum(w["coresused"] for w in state["workers"]) == 1
