@@ -266,3 +266,18 @@ def test_helpers_come_back_in_a_new_session(kernel):
     ok(kc, "%%configure -f\n{}")
     [shown] = displays(ok(kc, 'displayHTML("<b>again</b>")'))
     assert shown["data"]["text/html"] == "<b>again</b>"
+
+
+def test_vega_lite_from_altair_and_jpeg(kernel):
+    _, kc = kernel
+    outputs = ok(kc, "import altair as alt, pandas as pd\n"
+                     "chart = alt.Chart(pd.DataFrame({'a': ['x', 'y'], 'b': [3, 4]})).mark_bar().encode(x='a', y='b')\n"
+                     "class Photo:\n"
+                     "    def _repr_jpeg_(self):\n"
+                     "        return b'\\xff\\xd8\\xff\\xe0'\n"
+                     "display(chart, Photo())")
+    vega, photo = displays(outputs)
+    spec = next(v for k, v in vega["data"].items() if k.startswith("application/vnd.vegalite.v"))
+    assert spec["mark"]["type"] == "bar" if isinstance(spec["mark"], dict) else spec["mark"] == "bar"
+    assert [row["b"] for row in next(iter(spec["datasets"].values()))] == [3, 4]
+    assert base64.b64decode(photo["data"]["image/jpeg"]) == b"\xff\xd8\xff\xe0"

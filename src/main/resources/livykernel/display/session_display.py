@@ -65,6 +65,18 @@ def _livy_kernel_install_display(max_rows, max_bytes, rich_results):
         return {"application/vnd.plotly.v1+json": json.loads(pio.to_json(obj, validate=False)),
                 "text/html": pio.to_html(obj, include_plotlyjs="cdn", full_html=False)}
 
+    def altair_chart(obj):
+        # Altair's default renderer answers only HTML outside IPython (vega-embed from a CDN); the
+        # spec itself goes as the Vega-Lite mime type, which JupyterLab and Notebook 7 draw offline.
+        import altair as alt
+        major = str(getattr(alt, "SCHEMA_VERSION", "v5")).lstrip("v").split(".")[0]
+        data, metadata = rich(obj)
+        try:
+            data["application/vnd.vegalite.v%s+json" % major] = obj.to_dict()
+        except Exception:
+            pass   # an invalid chart: its HTML (which shows altair's own error) and text remain
+        return data, metadata
+
     def encoded(mime, value):
         if isinstance(value, bytes):
             return base64.b64encode(value).decode("ascii") if mime.startswith("image/") else value.decode("utf-8")
@@ -107,6 +119,8 @@ def _livy_kernel_install_display(max_rows, max_bytes, rich_results):
             data, metadata = figure(obj, fmt), {}
         elif type(obj).__module__.startswith("plotly") and hasattr(obj, "to_plotly_json"):
             data, metadata = plotly_figure(obj), {}
+        elif type(obj).__module__.startswith("altair") and hasattr(obj, "to_dict"):
+            data, metadata = altair_chart(obj)
         elif type(obj).__module__.startswith("pandas") and type(obj).__name__ == "Series":
             # A Series has no HTML form of its own; as a one-column frame it shows like one.
             data, metadata = rich(obj.to_frame())
