@@ -99,7 +99,7 @@ final class LocalSession {
         }
     }
 
-    private Map<String, String> sparkConf() {
+    Map<String, String> sparkConf() {
         Map<String, String> conf = new LinkedHashMap<>();
         putIf(conf, "spark.driver.memory", request.driverMemory());
         putIf(conf, "spark.driver.cores", request.driverCores());
@@ -114,6 +114,8 @@ final class LocalSession {
         if (request.conf() != null) {
             conf.putAll(request.conf());
         }
+        // On a shared host anyone who can reach the Spark UI's port could kill jobs from it.
+        conf.putIfAbsent("spark.ui.killEnabled", "false");
         return conf;
     }
 
