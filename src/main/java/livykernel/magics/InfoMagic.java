@@ -108,8 +108,8 @@ final class InfoMagic implements Magic {
         if (c.signsWithSigV4()) {
             SigV4Signer.Options o = SigV4Signer.Options.forLivy(c.livyUrl(), c.aws().region(), c.aws().profile(),
                     c.aws().signingService());
-            e.put("aws_sigv4", "every request signed for service " + o.service() + " in region "
-                    + (o.region() != null ? o.region() : "of AWS_REGION or the profile") + ", with the credentials of "
+            e.put("aws_sigv4", "every request signed for service " + o.service() + " in "
+                    + (o.region() != null ? "region " + o.region() : "the region of AWS_REGION or the profile") + ", with the credentials of "
                     + (o.profile() != null ? "profile " + o.profile() : "the default chain (AWS_ACCESS_KEY_ID…, "
                     + "AWS_PROFILE, ~/.aws/credentials, instance role)"));
         }
