@@ -187,8 +187,9 @@ def kernel_env(tmp_path, proxy, **overrides):
     return env, home
 
 
-def start(env):
-    return start_new_kernel(kernel_name=KERNEL_NAME, startup_timeout=60, env=env)
+def start(env, stderr=None):
+    return start_new_kernel(kernel_name=KERNEL_NAME, startup_timeout=60, env=env,
+                            **({"stderr": stderr} if stderr is not None else {}))
 
 
 def assert_no_secret(*things):
@@ -199,8 +200,9 @@ def assert_no_secret(*things):
 
 def test_a_notebook_runs_through_the_signature_checking_proxy_with_credentials_from_env(proxied, tmp_path):
     livy, proxy = proxied
-    env, _ = kernel_env(tmp_path, proxy)
-    km, kc = start(env)
+    env, _ = kernel_env(tmp_path, proxy, LIVY_KERNEL_LOG_LEVEL="debug")
+    log = tmp_path / "kernel-stderr.log"
+    km, kc = start(env, stderr=log.open("w"))
     try:
         reply, outputs = run_cell(kc, "print(1+1)", timeout=300)
         assert reply["status"] == "ok", (reply, outputs, proxy.refused)
@@ -248,12 +250,16 @@ def test_a_notebook_runs_through_the_signature_checking_proxy_with_credentials_f
         kc.stop_channels()
         km.shutdown_kernel(now=False)
     assert ("DELETE", "/sessions/%d" % sid) in proxy.checked, "the signed DELETE at shutdown"
+    kernel_log = log.read_text()
+    assert "LivySession" in kernel_log or "Livy session" in kernel_log, "the debug log was captured"
+    assert_no_secret(kernel_log)
+    assert "AWS4-HMAC-SHA256" not in kernel_log and "Signature=" not in kernel_log, "no Authorization header logged"
 
 
 def test_credentials_from_a_profile_file_in_home(proxied, tmp_path):
     livy, proxy = proxied
     env, home = kernel_env(tmp_path, proxy, AWS_ACCESS_KEY_ID=None, AWS_SECRET_ACCESS_KEY=None,
-                           AWS_PROFILE="analyst")
+                           AWS_PROFILE="analyst", LIVY_KERNEL_LOG_LEVEL="debug")
     (home / ".aws").mkdir()
     secret, token = KEYS["ASIAPROFILEEXAMPLE"]
     (home / ".aws" / "credentials").write_text(
@@ -261,7 +267,8 @@ def test_credentials_from_a_profile_file_in_home(proxied, tmp_path):
         "[analyst]\naws_access_key_id = ASIAPROFILEEXAMPLE\naws_secret_access_key = %s\naws_session_token = %s\n"
         % (secret, token))
     before = len(proxy.checked)
-    km, kc = start(env)
+    log = tmp_path / "kernel-stderr.log"
+    km, kc = start(env, stderr=log.open("w"))
     try:
         reply, outputs = run_cell(kc, "print(6*7)", timeout=300)
         assert reply["status"] == "ok", (reply, outputs, proxy.refused)
@@ -271,6 +278,7 @@ def test_credentials_from_a_profile_file_in_home(proxied, tmp_path):
     finally:
         kc.stop_channels()
         km.shutdown_kernel(now=False)
+    assert_no_secret(log.read_text())   # the session token above all: the SDK logs it in canonical requests at debug
 
 
 @pytest.mark.parametrize("overrides, sentence, refused", [
