@@ -75,4 +75,33 @@ class SdkSigV4SignerTest {
         assertTrue(assertThrows(AuthFailure.class, () -> missingProfile.sign("GET", URI.create("https://h/"), Map.of(),
                 new byte[0])).getMessage().startsWith("The AWS profile 'analyst' (aws_profile) gives the kernel no credentials"));
     }
+
+    @Test
+    void throughLivyClientEveryAttemptCarriesTheSdksSignature() throws Exception {
+        try (okhttp3.mockwebserver.MockWebServer server = new okhttp3.mockwebserver.MockWebServer()) {
+            server.enqueue(new okhttp3.mockwebserver.MockResponse().setResponseCode(503));
+            server.enqueue(new okhttp3.mockwebserver.MockResponse().setResponseCode(200)
+                    .setHeader("Content-Type", "application/json").setBody("{\"id\":3,\"state\":\"idle\"}"));
+            server.enqueue(new okhttp3.mockwebserver.MockResponse().setResponseCode(201)
+                    .setHeader("Content-Type", "application/json").setBody("{\"id\":4,\"state\":\"starting\"}"));
+            SdkSigV4Signer sdk = new SdkSigV4Signer(new SigV4Signer.Options("us-east-1", null, "emr-serverless"),
+                    StaticCredentialsProvider.create(AwsSessionCredentials.create("ASIAEXAMPLE", SECRET, "tok")), null);
+            livykernel.livy.LivyClient client = new livykernel.livy.LivyClient(new livykernel.livy.LivyClient.Settings(
+                    server.url("/").toString(), null, null, Map.of(), java.time.Duration.ofSeconds(2),
+                    java.time.Duration.ofSeconds(2), List.of(10L), false, null, new livykernel.livy.SigV4Auth(() -> sdk)));
+            assertEquals(3, client.getSession(3).id());
+            client.createSession(Map.of("kind", "pyspark"));
+            for (int i = 0; i < 3; i++) {
+                okhttp3.mockwebserver.RecordedRequest r = server.takeRequest();
+                String auth = r.getHeader("Authorization");
+                assertNotNull(auth, "attempt " + i + " is signed");
+                assertTrue(auth.startsWith("AWS4-HMAC-SHA256 Credential=ASIAEXAMPLE/"), auth);
+                assertTrue(auth.contains("/us-east-1/emr-serverless/aws4_request"), auth);
+                assertNotNull(r.getHeader("X-Amz-Date"));
+                assertEquals("tok", r.getHeader("X-Amz-Security-Token"));
+                String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(r.getBody().readByteArray()));
+                assertEquals(sha, r.getHeader("x-amz-content-sha256"), "the hash of the body as sent");
+            }
+        }
+    }
 }
