@@ -2,6 +2,8 @@ package livykernel;
 
 import livykernel.config.KernelConfig;
 import livykernel.livy.LivyClient;
+import livykernel.livy.SigV4Auth;
+import livykernel.livy.SigV4Signer;
 import livykernel.livy.TlsFiles;
 import livykernel.local.LocalLivyOptions;
 import livykernel.local.LocalLivyServer;
@@ -49,8 +51,13 @@ final class LivyEndpoint implements Supplier<LivyClient>, AutoCloseable {
         }
         client = new LivyClient(new LivyClient.Settings(effective.livyUrl(), effective.username(), effective.password(),
                 effective.customHeaders(), effective.connectTimeout(), effective.readTimeout(), null,
-                effective.ignoreSslErrors(), tlsFiles(effective)));
+                effective.ignoreSslErrors(), tlsFiles(effective), effective.signsWithSigV4() ? sigV4(effective) : null));
         return client;
+    }
+
+    private static SigV4Auth sigV4(KernelConfig c) {
+        return SigV4Auth.withSdk(SigV4Signer.Options.forLivy(c.livyUrl(), c.aws().region(), c.aws().profile(),
+                c.aws().signingService()));
     }
 
     private static TlsFiles tlsFiles(KernelConfig c) {

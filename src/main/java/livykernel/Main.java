@@ -143,6 +143,9 @@ public final class Main {
         System.setProperty("org.slf4j.simpleLogger.showThreadName", "false");
         System.setProperty("org.slf4j.simpleLogger.showShortLogName", "true");
         System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
+        // At debug the AWS SDK logs each canonical request, session token included: never below warn.
+        boolean quieter = level.equalsIgnoreCase("error") || level.equalsIgnoreCase("off");
+        System.setProperty("org.slf4j.simpleLogger.log.software.amazon.awssdk", quieter ? level : "warn");
     }
 
     /** What the first cell tells the user about the configuration: files that could not be used, checks that are off. */

@@ -83,10 +83,15 @@ public final class ConfigLoader {
         if (auth == null || auth.isBlank()) {
             auth = (isBlank(username) && isBlank(password)) ? "None" : "Basic_Access";
         }
+        auth = canonicalAuth(auth.trim(), merged.path("authenticators"));
 
         Map<String, Object> sessionConfigs = deepMerge(
                 toMap(merged.path("session_configs_defaults"), problems, "session_configs_defaults"),
                 toMap(merged.path("session_configs"), problems, "session_configs"));
+        sessionConfigs = withProxyUser(sessionConfigs, creds, merged, problems);
+        if (auth.equals(KernelConfig.AWS_SIGV4)) {
+            sessionConfigs = withExecutionRole(sessionConfigs, merged);
+        }
         Map<String, String> headers = new LinkedHashMap<>();
         merged.path("custom_headers").fields().forEachRemaining(e -> headers.put(e.getKey(), e.getValue().asText()));
 
@@ -153,7 +158,8 @@ public final class ConfigLoader {
 
         AwsSettings aws = new AwsSettings(
                 firstNonBlank(env.get("LIVY_KERNEL_EMR_CLUSTER_ID"), text(merged, "emr_cluster_id")),
-                text(merged, "aws_region"), text(merged, "aws_profile"), text(merged, "aws_endpoint_url"));
+                text(merged, "aws_region"), text(merged, "aws_profile"), text(merged, "aws_endpoint_url"),
+                firstNonBlank(text(merged, "aws_sigv4_service"), AwsSettings.EMR_SERVERLESS));
 
         return defaults.toBuilder()
                 .livyUrl(url)
@@ -185,6 +191,77 @@ public final class ConfigLoader {
                 .aws(aws)
                 .attachSessionId(attachTo < 0 ? null : attachTo)
                 .build();
+    }
+
+    /** The class name AWS's sparkmagic authenticator for EMR Serverless is registered with in {@code authenticators}. */
+    static final String EMR_SERVERLESS_SIGNER = "EMRServerlessCustomSigV4Signer";
+    /** Where sparkmagic users of EMR Serverless put the session's execution role. */
+    public static final String EXECUTION_ROLE_KEY = "emr-serverless.session.executionRoleArn";
+    static final String EXECUTION_ROLE_ENV = "EMR_SERVERLESS_SESSION_RUNTIME_ROLE_ARN";
+
+    /**
+     * {@code AWS_SigV4} for our own name and for any name (AWS's docs write {@code Custom_Auth},
+     * SageMaker others) that {@code authenticators} maps to AWS's EMR Serverless signer class, so
+     * that a config.json written for sparkmagic works unchanged; other names stay as they are.
+     */
+    static String canonicalAuth(String auth, JsonNode authenticators) {
+        if (auth.equalsIgnoreCase(KernelConfig.AWS_SIGV4) || auth.equalsIgnoreCase("SigV4")) {
+            return KernelConfig.AWS_SIGV4;
+        }
+        String implementation = text(authenticators, auth);
+        return implementation != null && implementation.contains(EMR_SERVERLESS_SIGNER) ? KernelConfig.AWS_SIGV4 : auth;
+    }
+
+    /**
+     * Livy's {@code proxyUser} (impersonation): one set in session_configs (as sparkmagic users do)
+     * wins, then {@code proxy_user}, then, when the admin turns {@code proxy_user_from_notebook_user}
+     * on, the notebook's user: JupyterHub's, else the OS user's.
+     */
+    private Map<String, Object> withProxyUser(Map<String, Object> sessionConfigs, JsonNode creds, JsonNode root,
+                                              List<String> problems) {
+        if (sessionConfigs.get("proxyUser") instanceof String s && !s.isBlank()) {
+            return sessionConfigs;
+        }
+        String user = firstNonBlank(env.get("LIVY_PROXY_USER"), text(creds, "proxy_user"), text(root, "proxy_user"));
+        if (user == null) {
+            boolean fromNotebook = root.path("proxy_user_from_notebook_user").asBoolean(false);
+            if (env.containsKey("LIVY_KERNEL_PROXY_USER_FROM_NOTEBOOK_USER")) {
+                fromNotebook = parseBoolean(env.get("LIVY_KERNEL_PROXY_USER_FROM_NOTEBOOK_USER"), fromNotebook, problems,
+                        "LIVY_KERNEL_PROXY_USER_FROM_NOTEBOOK_USER");
+            }
+            if (fromNotebook) {
+                user = firstNonBlank(env.get("JUPYTERHUB_USER"), env.get("USER"), env.get("LOGNAME"),
+                        System.getProperty("user.name"));
+            }
+        }
+        if (user == null) {
+            return sessionConfigs;
+        }
+        Map<String, Object> out = new LinkedHashMap<>(sessionConfigs);
+        out.put("proxyUser", user.trim());
+        return out;
+    }
+
+    /**
+     * EMR Serverless runs a session as its execution role: one in session_configs' conf (or later
+     * %%configure's) wins, then the top-level key AWS's authenticator reads from config.json, then
+     * {@code EMR_SERVERLESS_SESSION_RUNTIME_ROLE_ARN}.
+     */
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> withExecutionRole(Map<String, Object> sessionConfigs, JsonNode root) {
+        Map<String, Object> conf = sessionConfigs.get("conf") instanceof Map<?, ?> m
+                ? new LinkedHashMap<>((Map<String, Object>) m) : new LinkedHashMap<>();
+        if (conf.get(EXECUTION_ROLE_KEY) instanceof String s && !s.isBlank()) {
+            return sessionConfigs;
+        }
+        String role = firstNonBlank(text(root, EXECUTION_ROLE_KEY), env.get(EXECUTION_ROLE_ENV));
+        if (role == null) {
+            return sessionConfigs;
+        }
+        conf.put(EXECUTION_ROLE_KEY, role.trim());
+        Map<String, Object> out = new LinkedHashMap<>(sessionConfigs);
+        out.put("conf", conf);
+        return out;
     }
 
     /** A file path from the environment, the credentials block or the top level, with {@code ~} expanded. */

@@ -10,7 +10,7 @@ import java.util.Map;
  * Made through {@link #builder()} or {@link #toBuilder()}, never positionally.
  *
  * @param livyUrl           Livy endpoint, or null for the embedded local endpoint
- * @param auth              "None" or "Basic_Access"
+ * @param auth              "None", "Basic_Access" or {@link #AWS_SIGV4}; other names are kept as configured
  * @param sessionConfigs    body of POST /sessions (defaults merged underneath), without kind
  * @param ignoreSslErrors   for an https Livy: trust any certificate and skip hostname checks
  * @param configProblems    readable descriptions of config files that could not be used
@@ -62,6 +62,9 @@ public record KernelConfig(
         String localKernelPython,
         Integer attachSessionId) {
 
+    /** The auth value for AWS Signature Version 4 (EMR Serverless), also what sparkmagic's AWS authenticator maps to. */
+    public static final String AWS_SIGV4 = "AWS_SigV4";
+
     public KernelConfig {
         sessionConfigs = Map.copyOf(sessionConfigs);
         customHeaders = Map.copyOf(customHeaders);
@@ -83,6 +86,11 @@ public record KernelConfig(
     /** A builder starting from this configuration. */
     public Builder toBuilder() {
         return new Builder(this);
+    }
+
+    /** True when every request to the configured Livy is signed with AWS SigV4. */
+    public boolean signsWithSigV4() {
+        return AWS_SIGV4.equals(auth) && !usesLocalEndpoint();
     }
 
     /** True when the kernel should start and use its embedded Livy-compatible endpoint. */

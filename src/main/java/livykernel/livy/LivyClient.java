@@ -45,6 +45,7 @@ public final class LivyClient {
     private final boolean trustsAnyCertificate;
     private final TlsFiles tls;
     private final ClientCertificateProbe probe;
+    private final LivyAuth auth;
     // A TLS file that cannot be used: every call fails with its sentence, so that the first cell says it.
     private final LivyException setupError;
 
@@ -54,14 +55,22 @@ public final class LivyClient {
      * @param ignoreSslErrors for an https URL: accept any certificate and host name (sparkmagic's
      *                        {@code ignore_ssl_errors}); no effect on http
      * @param tls             CA bundle and client certificate for https (Livy's and the Spark UI's)
+     * @param auth            a scheme that authenticates each attempt of a Livy call (SigV4), or null
      */
     public record Settings(String url, String username, String password, Map<String, String> headers,
                            Duration connectTimeout, Duration readTimeout, List<Long> retryBackoffMillis,
-                           boolean ignoreSslErrors, TlsFiles tls) {
+                           boolean ignoreSslErrors, TlsFiles tls, LivyAuth auth) {
         public Settings {
             headers = headers == null ? Map.of() : Map.copyOf(headers);
             retryBackoffMillis = retryBackoffMillis == null ? List.of(200L, 500L, 1000L, 2000L) : List.copyOf(retryBackoffMillis);
             tls = tls == null ? TlsFiles.NONE : tls;
+        }
+
+        /** Without an auth scheme beyond Basic. */
+        public Settings(String url, String username, String password, Map<String, String> headers,
+                        Duration connectTimeout, Duration readTimeout, List<Long> retryBackoffMillis,
+                        boolean ignoreSslErrors, TlsFiles tls) {
+            this(url, username, password, headers, connectTimeout, readTimeout, retryBackoffMillis, ignoreSslErrors, tls, null);
         }
 
         /** With the JDK's trust only and no client certificate. */
@@ -113,6 +122,11 @@ public final class LivyClient {
                     return chain.proceed(b.build());
                 })
                 .addInterceptor(new RetryInterceptor(settings.retryBackoffMillis()));
+        // A network interceptor sees every attempt the retries and followed redirects make.
+        this.auth = settings.auth();
+        if (auth != null) {
+            builder.addNetworkInterceptor(auth);
+        }
         this.trustsAnyCertificate = settings.ignoreSslErrors() && parsed.isHttps();
         if (trustsAnyCertificate) {
             // Only the scheme, host and port: the URL may carry credentials.
@@ -150,6 +164,7 @@ public final class LivyClient {
         this.trustsAnyCertificate = from.trustsAnyCertificate;
         this.tls = from.tls;
         this.probe = from.probe;
+        this.auth = from.auth;
         this.setupError = from.setupError;
     }
 
@@ -326,6 +341,7 @@ public final class LivyClient {
             throw setupError;
         }
         String what = request.method() + " " + request.url().encodedPath();
+        request = request.newBuilder().tag(LivyAuth.LivyCall.class, LivyAuth.LivyCall.TAG).build();
         try (Response response = http.newCall(request).execute()) {
             answered(probe);
             ResponseBody body = response.body();
@@ -335,8 +351,9 @@ public final class LivyClient {
                         + response.header("Location") + ". Set LIVY_URL (or the url in the config) to that address.");
             }
             if (!response.isSuccessful()) {
-                throw new LivyException(response.code(),
-                        ErrorBodies.describe(response.code(), text, response.header("Content-Type")));
+                String refusal = auth == null ? null : auth.explainRefusal(response.code(), text, response::header);
+                throw new LivyException(response.code(), refusal != null ? refusal
+                        : ErrorBodies.describe(response.code(), text, response.header("Content-Type")));
             }
             if (parser == null) {
                 return null;
@@ -356,6 +373,9 @@ public final class LivyClient {
             throw new LivyException("Livy at " + url() + " did not answer " + what + " in time (" + e.getMessage() + ").", e);
         } catch (InterruptedIOException e) {
             throw new LivyException("The request " + what + " to Livy was interrupted.", e);
+        } catch (AuthFailure e) {
+            // 401: not an outage to ride out; the sentence says what to set.
+            throw new LivyException(401, e.getMessage());
         } catch (ConnectException | UnknownHostException e) {
             throw new LivyException("Cannot reach Livy at " + url() + " (" + unreachable(e, request.url().host())
                     + "). Check that Livy is running and LIVY_URL is right.", e);

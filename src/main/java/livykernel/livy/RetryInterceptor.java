@@ -42,8 +42,9 @@ final class RetryInterceptor implements Interceptor {
                 }
                 LOG.debug("{} {} answered {}; retrying", request.method(), request.url().encodedPath(), response.code());
                 response.close();
-            } catch (InterruptedIOException e) {
-                // A timeout or an interrupted thread: retrying would only make the user wait longer.
+            } catch (InterruptedIOException | AuthFailure e) {
+                // A timeout or an interrupted thread: retrying would only make the user wait longer;
+                // missing credentials stay missing.
                 throw e;
             } catch (IOException e) {
                 lastError = e;

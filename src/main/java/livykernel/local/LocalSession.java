@@ -118,6 +118,8 @@ final class LocalSession {
         if (request.conf() != null) {
             conf.putAll(request.conf());
         }
+        // On a shared host anyone who can reach the Spark UI's port could kill jobs from it.
+        conf.putIfAbsent("spark.ui.killEnabled", "false");
         return conf;
     }
 

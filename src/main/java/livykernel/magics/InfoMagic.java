@@ -7,6 +7,7 @@ import livykernel.kernel.CellOutput;
 import livykernel.kernel.CellResult;
 import livykernel.livy.LivyException;
 import livykernel.livy.Session;
+import livykernel.livy.SigV4Signer;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -108,6 +109,14 @@ final class InfoMagic implements Magic {
         }
         if (c.password() != null) {
             e.put("password", SecretMasker.MASK);
+        }
+        if (c.signsWithSigV4()) {
+            SigV4Signer.Options o = SigV4Signer.Options.forLivy(c.livyUrl(), c.aws().region(), c.aws().profile(),
+                    c.aws().signingService());
+            e.put("aws_sigv4", "every request signed for service " + o.service() + " in "
+                    + (o.region() != null ? "region " + o.region() : "the region of AWS_REGION or the profile") + ", with the credentials of "
+                    + (o.profile() != null ? "profile " + o.profile() : "the default chain (AWS_ACCESS_KEY_ID…, "
+                    + "AWS_PROFILE, ~/.aws/credentials, instance role)"));
         }
         if (!c.customHeaders().isEmpty()) {
             e.put("custom_headers", SecretMasker.mask(c.customHeaders()));

@@ -155,7 +155,14 @@ final class LogsMagic implements Magic {
         try {
             out.stream("stdout", render("Livy log of session " + id, req, (from, size) -> sessions.log(id, from, size)));
         } catch (LivyException e) {
-            if (!e.isNotFound()) {
+            if (!e.isNotFound() && e.status() != 403) {
+                throw e;
+            }
+            if (stillListed(sessions, id, e)) {
+                out.stream("stdout", noLogRoute(id, e.status()));
+                return CellResult.success();
+            }
+            if (e.status() == 403) {
                 throw e;
             }
             if (emrKnown) {
@@ -230,6 +237,26 @@ final class LogsMagic implements Magic {
                 + (first > 0 && req.from() == null && !req.all() ? " (the last " + lines.size() + "; --from 0 or --all for the start)" : "")
                 + (last + 1 < log.total() ? " (more with --from " + (last + 1) + ")" : "") + ":\n";
         return head + String.join("\n", lines) + "\n";
+    }
+
+    /**
+     * Whether Livy still has the session whose log it would not give: then the endpoint has no log
+     * route (EMR Serverless) or no log for this user, rather than no session. A failing list (the
+     * same credentials problem, say) rethrows the log's own error, which says it better.
+     */
+    private static boolean stillListed(SessionManager sessions, int id, LivyException logError) {
+        try {
+            return sessions.list().stream().anyMatch(x -> x.id() == id);
+        } catch (LivyException | IllegalStateException e) {
+            throw logError;
+        }
+    }
+
+    static String noLogRoute(int id, int status) {
+        return "Livy does not serve the log of session " + id + " (GET /sessions/" + id + "/log answered HTTP " + status
+                + "): EMR Serverless' Livy endpoint has no log route, and a Livy with access control shows logs only "
+                + "to users with view access. The Spark UI and driver log links in %%info (on EMR Serverless, the "
+                + "application's dashboard) have the driver's output.\n";
     }
 
     private static String gone(int id, String appId) {

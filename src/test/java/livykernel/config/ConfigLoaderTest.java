@@ -237,4 +237,110 @@ class ConfigLoaderTest {
         assertFalse(e.toString().contains("env-pw"), e.toString());
         assertNull(load(Map.of("SPARKMAGIC_CONF_DIR", home.resolve("none").toString())).caBundle());
     }
+
+    /** As AWS's EMR Serverless docs write it for sparkmagic with the emr-serverless-customauth plug-in. */
+    private static final String AWS_DOCS_CONFIG = """
+            {
+              "kernel_python_credentials" : {
+                "username": "",
+                "password": "",
+                "url": "https://00fabcdefgh1234.livy.emr-serverless-services.us-east-1.amazonaws.com",
+                "auth": "Custom_Auth"
+              },
+              "kernel_scala_credentials" : {
+                "username": "",
+                "password": "",
+                "url": "https://00fabcdefgh1234.livy.emr-serverless-services.us-east-1.amazonaws.com",
+                "auth": "Custom_Auth"
+              },
+              "authenticators": {
+                "None": "sparkmagic.auth.customauth.Authenticator",
+                "Basic_Access": "sparkmagic.auth.basic.Basic",
+                "Custom_Auth": "emr_serverless_customauth.customauthenticator.EMRServerlessCustomSigV4Signer"
+              },
+              "livy_session_startup_timeout_seconds": 600,
+              "ignore_ssl_errors": false
+            }
+            """;
+    private static final String ROLE = "arn:aws:iam::123456789012:role/EMRServerlessRuntimeRole";
+
+    @Test
+    void awsDocsSparkmagicConfigForEmrServerlessSelectsSigV4Unchanged() throws IOException {
+        sparkmagic(AWS_DOCS_CONFIG);
+        KernelConfig c = load(Map.of());
+        assertTrue(c.configProblems().isEmpty(), c.configProblems().toString());
+        assertEquals(KernelConfig.AWS_SIGV4, c.auth());
+        assertTrue(c.signsWithSigV4());
+        assertEquals("https://00fabcdefgh1234.livy.emr-serverless-services.us-east-1.amazonaws.com", c.livyUrl());
+        assertNull(c.username(), "empty strings are no Basic credentials");
+        assertNull(c.password());
+        assertEquals(java.time.Duration.ofSeconds(600), c.sessionStartupTimeout());
+        assertEquals("emr-serverless", c.aws().signingService());
+        assertEquals(Map.of(), c.sessionConfigs(), "no execution role anywhere: none invented");
+    }
+
+    @Test
+    void anyAuthNameMappedToAwssSignerAndOurOwnNameSelectSigV4() throws IOException {
+        sparkmagic("""
+                {"kernel_python_credentials": {"url": "https://h.example", "auth": "Sagemaker_EMR_Serverless_Auth"},
+                 "authenticators": {"Sagemaker_EMR_Serverless_Auth":
+                   "sagemaker_studio_analytics_extension.external_dependencies.emr_serverless_auth.EMRServerlessCustomSigV4Signer"},
+                 "aws_sigv4_service": "execute-api"}""");
+        KernelConfig c = load(Map.of());
+        assertEquals(KernelConfig.AWS_SIGV4, c.auth());
+        assertEquals("execute-api", c.aws().signingService());
+        assertEquals(KernelConfig.AWS_SIGV4, load(Map.of("LIVY_AUTH", "aws_sigv4")).auth());
+        sparkmagic("{\"kernel_python_credentials\": {\"url\": \"https://h.example\", \"auth\": \"Custom_Auth\"},"
+                + " \"authenticators\": {\"Custom_Auth\": \"my.company.Auth\"}}");
+        assertEquals("Custom_Auth", load(Map.of()).auth(), "another custom authenticator is not SigV4");
+        assertFalse(load(Map.of()).signsWithSigV4());
+        assertFalse(KernelConfig.builder().auth(KernelConfig.AWS_SIGV4).build().signsWithSigV4(),
+                "never for the embedded endpoint");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void executionRoleGoesIntoConfFromSessionConfigsElseTheConfigKeyElseTheEnvironment() throws IOException {
+        sparkmagic(AWS_DOCS_CONFIG);
+        Map<String, String> env = Map.of("EMR_SERVERLESS_SESSION_RUNTIME_ROLE_ARN", ROLE + "-env");
+        Map<String, Object> conf = (Map<String, Object>) load(env).sessionConfigs().get("conf");
+        assertEquals(Map.of("emr-serverless.session.executionRoleArn", ROLE + "-env"), conf);
+
+        sparkmagic(AWS_DOCS_CONFIG.replace("\"ignore_ssl_errors\"",
+                "\"emr-serverless.session.executionRoleArn\": \"" + ROLE + "-key\", \"ignore_ssl_errors\""));
+        conf = (Map<String, Object>) load(env).sessionConfigs().get("conf");
+        assertEquals(ROLE + "-key", conf.get("emr-serverless.session.executionRoleArn"), "the config key beats the env");
+
+        sparkmagic(AWS_DOCS_CONFIG.replace("\"ignore_ssl_errors\"", "\"emr-serverless.session.executionRoleArn\": \""
+                + ROLE + "-key\", \"session_configs\": {\"driverMemory\": \"4g\", \"conf\": {\"spark.x\": \"1\", "
+                + "\"emr-serverless.session.executionRoleArn\": \"" + ROLE + "\"}}, \"ignore_ssl_errors\""));
+        KernelConfig c = load(env);
+        assertEquals(Map.of("spark.x", "1", "emr-serverless.session.executionRoleArn", ROLE), c.sessionConfigs().get("conf"));
+        assertEquals("4g", c.sessionConfigs().get("driverMemory"));
+
+        sparkmagic("{\"kernel_python_credentials\": {\"url\": \"http://livy:8998\"}}");
+        assertEquals(Map.of(), load(env).sessionConfigs(), "no role for a Livy that is not signed for AWS");
+    }
+
+    @Test
+    void proxyUserFromSessionConfigsThenProxyUserThenTheNotebookUserWhenTurnedOn() throws IOException {
+        sparkmagic("{\"kernel_python_credentials\": {\"url\": \"http://livy:8998\"}}");
+        Map<String, String> hub = Map.of("JUPYTERHUB_USER", "carol", "USER", "jovyan");
+        assertNull(load(hub).sessionConfigs().get("proxyUser"), "off unless the admin turns it on");
+        assertEquals("carol", load(Map.of("JUPYTERHUB_USER", "carol", "USER", "jovyan",
+                "LIVY_KERNEL_PROXY_USER_FROM_NOTEBOOK_USER", "true")).sessionConfigs().get("proxyUser"));
+
+        sparkmagic("{\"kernel_python_credentials\": {\"url\": \"http://livy:8998\"}, \"proxy_user_from_notebook_user\": true}");
+        assertEquals("carol", load(hub).sessionConfigs().get("proxyUser"), "JupyterHub's user first");
+        assertEquals("jovyan", load(Map.of("USER", "jovyan")).sessionConfigs().get("proxyUser"), "else the OS user");
+
+        sparkmagic("{\"kernel_python_credentials\": {\"url\": \"http://livy:8998\", \"proxy_user\": \"etl\"},"
+                + " \"proxy_user_from_notebook_user\": true}");
+        assertEquals("etl", load(hub).sessionConfigs().get("proxyUser"));
+        assertEquals("ops", load(Map.of("LIVY_PROXY_USER", "ops")).sessionConfigs().get("proxyUser"));
+
+        sparkmagic("{\"kernel_python_credentials\": {\"url\": \"http://livy:8998\", \"proxy_user\": \"etl\"},"
+                + " \"session_configs\": {\"proxyUser\": \"dave\"}}");
+        assertEquals("dave", load(hub).sessionConfigs().get("proxyUser"), "sparkmagic's session_configs wins");
+    }
 }

@@ -66,4 +66,13 @@ class LivyRequestsTest {
         assertEquals(400, error(() -> create("{\"conf\":{\"spark.submit.deployMode\":\"cluster\"}}").validate()).status());
         assertEquals(400, error(() -> create("{\"kind\":\"spark\"}").validate()).status());
     }
+
+    @Test
+    void sparkUisOfTheEmbeddedEndpointAcceptNoKillsUnlessTheUserTurnsThemOn() {
+        LocalSession plain = new LocalSession(1, create("{\"kind\":\"pyspark\"}"), "u", Duration.ofMinutes(1), 10);
+        assertEquals("false", plain.sparkConf().get("spark.ui.killEnabled"));
+        LocalSession on = new LocalSession(2, create("{\"kind\":\"pyspark\",\"conf\":{\"spark.ui.killEnabled\":\"true\"}}"),
+                "u", Duration.ofMinutes(1), 10);
+        assertEquals("true", on.sparkConf().get("spark.ui.killEnabled"));
+    }
 }

@@ -1,5 +1,6 @@
 package livykernel.logs.aws;
 
+import livykernel.livy.aws.AwsCredentialSource;
 import livykernel.logs.ArchiveException;
 import livykernel.logs.AwsOptions;
 import livykernel.logs.EmrArchive;
@@ -7,8 +8,6 @@ import livykernel.logs.EmrCluster;
 import livykernel.logs.EmrNode;
 import livykernel.logs.S3Location;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.client.builder.SdkSyncClientBuilder;
@@ -173,9 +172,6 @@ public final class AwsEmrArchive implements EmrArchive {
     }
 
     private AwsCredentialsProvider credentials() {
-        if (options.profile() != null && !options.profile().isBlank()) {
-            return ProfileCredentialsProvider.create(options.profile().trim());
-        }
-        return DefaultCredentialsProvider.builder().build();
+        return AwsCredentialSource.of(options.profile());
     }
 }
