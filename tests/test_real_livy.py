@@ -203,3 +203,30 @@ def test_sql_rows_come_down_to_local_pandas_and_go_back_to_spark(kernel):
     assert reply["status"] == "ok", reply
     reply, outputs = run_cell(kc, "print(back.count(), back.where('m = 1').count())")
     assert stdout_of(outputs) == "12000 4000\n"
+
+
+def test_attach_to_a_session_made_by_someone_else_and_leave_it_running():
+    base = LIVY.rstrip("/")
+    headers = {"X-Requested-By": "colleague"}
+    sid = requests.post(base + "/sessions", json={"kind": "pyspark"}, headers=headers, timeout=30).json()["id"]
+    try:
+        import time
+        deadline = time.time() + 300
+        while requests.get("%s/sessions/%d" % (base, sid), timeout=10).json()["state"] != "idle":
+            assert time.time() < deadline, "the colleague's session never became idle"
+            time.sleep(0.5)
+        for km, kc in warmed_kernel("x = 1", env={"LIVY_URL": LIVY}):
+            reply, outputs = run_cell(kc, "%%%%attach -f %d" % sid)
+            assert reply["status"] == "ok", reply
+            reply, outputs = run_cell(kc, "shared = 'from the notebook'; print(shared)")
+            assert "from the notebook" in stdout_of(outputs), outputs
+            st = requests.post("%s/sessions/%d/statements" % (base, sid), json={"code": "print(shared)"},
+                               headers=headers, timeout=30).json()
+            while st["state"] not in ("available", "error", "cancelled"):
+                time.sleep(0.2)
+                st = requests.get("%s/sessions/%d/statements/%d" % (base, sid, st["id"]), timeout=10).json()
+            assert "from the notebook" in st["output"]["data"]["text/plain"], st
+        # the kernel was shut down: the attached session is still there and usable
+        assert requests.get("%s/sessions/%d" % (base, sid), timeout=10).json()["state"] == "idle"
+    finally:
+        requests.delete("%s/sessions/%d" % (base, sid), headers=headers, timeout=30)
