@@ -1,8 +1,11 @@
 package livykernel;
 
+import livykernel.config.KerberosSettings;
 import livykernel.config.KernelConfig;
 import livykernel.livy.LivyClient;
 import livykernel.livy.TlsFiles;
+import livykernel.livy.auth.KerberosOptions;
+import livykernel.livy.auth.Negotiate;
 import livykernel.local.LocalLivyOptions;
 import livykernel.local.LocalLivyServer;
 import org.slf4j.Logger;
@@ -49,8 +52,18 @@ final class LivyEndpoint implements Supplier<LivyClient>, AutoCloseable {
         }
         client = new LivyClient(new LivyClient.Settings(effective.livyUrl(), effective.username(), effective.password(),
                 effective.customHeaders(), effective.connectTimeout(), effective.readTimeout(), null,
-                effective.ignoreSslErrors(), tlsFiles(effective)));
+                effective.ignoreSslErrors(), tlsFiles(effective), authenticator(effective)));
         return client;
+    }
+
+    /** The request authenticator for the configured auth; Kerberos' GSS classes load only in that branch. */
+    private static okhttp3.Interceptor authenticator(KernelConfig c) {
+        if (!c.usesKerberos() || c.usesLocalEndpoint()) {
+            return null;
+        }
+        KerberosSettings k = c.kerberos();
+        return Negotiate.kerberos(new KerberosOptions(k.principal(), path(k.keytab()), k.service(), k.hostnameOverride(),
+                KerberosOptions.Mutual.valueOf(k.mutual().name())));
     }
 
     private static TlsFiles tlsFiles(KernelConfig c) {

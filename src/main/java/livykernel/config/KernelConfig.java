@@ -10,7 +10,7 @@ import java.util.Map;
  * Made through {@link #builder()} or {@link #toBuilder()}, never positionally.
  *
  * @param livyUrl           Livy endpoint, or null for the embedded local endpoint
- * @param auth              "None" or "Basic_Access"
+ * @param auth              "None", "Basic_Access" or "Kerberos" (sparkmagic's names)
  * @param sessionConfigs    body of POST /sessions (defaults merged underneath), without kind
  * @param ignoreSslErrors   for an https Livy: trust any certificate and skip hostname checks
  * @param configProblems    readable descriptions of config files that could not be used
@@ -30,6 +30,7 @@ import java.util.Map;
  * @param maxOutputBytes    the most printed text of one statement shown (characters); the rest is cut with a note
  * @param aws               the EMR cluster and AWS access for the S3 archive of gone sessions' logs
  * @param localKernelPython the interpreter of the kernel's local Python (%%local, -o); null: python3
+ * @param kerberos          the Kerberos login and Livy's principal, used when {@code auth} is "Kerberos"
  */
 public record KernelConfig(
         String livyUrl,
@@ -58,12 +59,19 @@ public record KernelConfig(
         int displayMaxBytes,
         int maxOutputBytes,
         AwsSettings aws,
-        String localKernelPython) {
+        String localKernelPython,
+        KerberosSettings kerberos) {
 
     public KernelConfig {
         sessionConfigs = Map.copyOf(sessionConfigs);
         customHeaders = Map.copyOf(customHeaders);
         configProblems = List.copyOf(configProblems);
+        kerberos = kerberos == null ? KerberosSettings.DEFAULT : kerberos;
+    }
+
+    /** True for sparkmagic's {@code auth: "Kerberos"} (SPNEGO). */
+    public boolean usesKerberos() {
+        return "Kerberos".equalsIgnoreCase(auth);
     }
 
     /** Leaves the password and key password out: records print every component otherwise. */
@@ -133,6 +141,7 @@ public record KernelConfig(
         private int maxOutputBytes = 10 * 1024 * 1024;
         private AwsSettings aws = AwsSettings.NONE;
         private String localKernelPython;
+        private KerberosSettings kerberos = KerberosSettings.DEFAULT;
 
         private Builder() {
         }
@@ -165,6 +174,7 @@ public record KernelConfig(
             displayMaxBytes = c.displayMaxBytes;
             maxOutputBytes = c.maxOutputBytes;
             aws = c.aws;
+            kerberos = c.kerberos;
         }
 
         /** Null selects the embedded local endpoint. */
@@ -306,13 +316,18 @@ public record KernelConfig(
             return this;
         }
 
+        public Builder kerberos(KerberosSettings v) {
+            kerberos = v;
+            return this;
+        }
+
         public KernelConfig build() {
             return new KernelConfig(livyUrl, auth, username, password, sessionConfigs, customHeaders,
                     heartbeatTimeoutSeconds, sessionStartupTimeout, connectTimeout, readTimeout,
                     ignoreSslErrors, localPython, configProblems, progressMode, sessionAutoRecreate,
                     caBundle, clientCert, clientKey, clientKeyPassword, richResults, sessionPrestart,
                     sessionIdleKeepalive, displayMaxRows, displayMaxBytes, maxOutputBytes, aws,
-                    localKernelPython);
+                    localKernelPython, kerberos);
         }
     }
 }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import okhttp3.ConnectionSpec;
 import okhttp3.Credentials;
 import okhttp3.HttpUrl;
+import okhttp3.Interceptor;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
@@ -54,14 +55,23 @@ public final class LivyClient {
      * @param ignoreSslErrors for an https URL: accept any certificate and host name (sparkmagic's
      *                        {@code ignore_ssl_errors}); no effect on http
      * @param tls             CA bundle and client certificate for https (Livy's and the Spark UI's)
+     * @param auth            signs or authenticates each request (inside the retries, so that every
+     *                        attempt gets its own token), e.g. {@code livy.auth.Negotiate}; null: none
      */
     public record Settings(String url, String username, String password, Map<String, String> headers,
                            Duration connectTimeout, Duration readTimeout, List<Long> retryBackoffMillis,
-                           boolean ignoreSslErrors, TlsFiles tls) {
+                           boolean ignoreSslErrors, TlsFiles tls, Interceptor auth) {
         public Settings {
             headers = headers == null ? Map.of() : Map.copyOf(headers);
             retryBackoffMillis = retryBackoffMillis == null ? List.of(200L, 500L, 1000L, 2000L) : List.copyOf(retryBackoffMillis);
             tls = tls == null ? TlsFiles.NONE : tls;
+        }
+
+        /** Without a request authenticator beyond Basic. */
+        public Settings(String url, String username, String password, Map<String, String> headers,
+                        Duration connectTimeout, Duration readTimeout, List<Long> retryBackoffMillis,
+                        boolean ignoreSslErrors, TlsFiles tls) {
+            this(url, username, password, headers, connectTimeout, readTimeout, retryBackoffMillis, ignoreSslErrors, tls, null);
         }
 
         /** With the JDK's trust only and no client certificate. */
@@ -80,7 +90,8 @@ public final class LivyClient {
         /** Leaves the password out: records print every component otherwise. */
         @Override
         public String toString() {
-            return "Settings[url=" + url + ", username=" + username + ", tls=" + tls + "]";
+            return "Settings[url=" + url + ", username=" + username + ", tls=" + tls
+                    + (auth != null ? ", auth=" + auth.getClass().getSimpleName() : "") + "]";
         }
     }
 
@@ -113,6 +124,9 @@ public final class LivyClient {
                     return chain.proceed(b.build());
                 })
                 .addInterceptor(new RetryInterceptor(settings.retryBackoffMillis()));
+        if (settings.auth() != null) {
+            builder.addInterceptor(settings.auth());
+        }
         this.trustsAnyCertificate = settings.ignoreSslErrors() && parsed.isHttps();
         if (trustsAnyCertificate) {
             // Only the scheme, host and port: the URL may carry credentials.

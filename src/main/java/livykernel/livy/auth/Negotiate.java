@@ -1,0 +1,141 @@
+package livykernel.livy.auth;
+
+import livykernel.livy.LivyException;
+import okhttp3.Interceptor;
+import okhttp3.Request;
+import okhttp3.Response;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * SPNEGO ({@code Authorization: Negotiate}) for every request to Livy, as sparkmagic's
+ * {@code auth: "Kerberos"}: answers a 401 {@code WWW-Authenticate: Negotiate} with a token, checks
+ * Livy's mutual-authentication token, and after the first success at a host sends a fresh token
+ * with every request there to save the 401 round trip. Each failure is one sentence
+ * ({@link LivyException}, never retried, no stack trace).
+ */
+public final class Negotiate implements Interceptor {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Negotiate.class);
+    private static final String SCHEME = "Negotiate";
+
+    private final SpnegoTokens tokens;
+    private final KerberosOptions.Mutual mutual;
+    private final Set<String> preemptive = ConcurrentHashMap.newKeySet();
+
+    Negotiate(SpnegoTokens tokens, KerberosOptions.Mutual mutual) {
+        this.tokens = tokens;
+        this.mutual = mutual;
+    }
+
+    /** Kerberos through the JDK's GSS-API; its classes load only here, when Kerberos is configured. */
+    public static Negotiate kerberos(KerberosOptions options) {
+        return kerberos(options, System.getenv());
+    }
+
+    static Negotiate kerberos(KerberosOptions options, Map<String, String> env) {
+        return new Negotiate(new GssTokens(options, env), options.mutual());
+    }
+
+    @Override
+    public Response intercept(Chain chain) throws IOException {
+        Request request = chain.request();
+        String host = request.url().host();
+        if (preemptive.contains(host)) {
+            SpnegoTokens.Exchange ex = tokens.begin(host);
+            Response r = chain.proceed(withToken(request, ex));
+            if (r.code() != 401) {
+                return checked(r, ex, request);
+            }
+            // Livy no longer takes the ticket (restarted with a new key, or the ticket ran out): a full round
+            ex.close();
+            r.close();
+            preemptive.remove(host);
+        }
+        Response r = chain.proceed(request);
+        if (r.code() != 401) {
+            return r;
+        }
+        List<String> challenges = r.headers("WWW-Authenticate");
+        if (challenges.stream().noneMatch(Negotiate::isNegotiate)) {
+            // not ours to answer: Livy's own 401 sentence (a proxy asking for Basic, say) says the rest
+            LOG.debug("401 without a Negotiate challenge from {}: {}", host, challenges);
+            return r;
+        }
+        r.close();
+        SpnegoTokens.Exchange ex = tokens.begin(host);
+        Response answered = chain.proceed(withToken(request, ex));
+        if (answered.code() == 401) {
+            ex.close();
+            answered.close();
+            throw new LivyException(401, origin(request) + " refused the Kerberos ticket of " + name(tokens.principal())
+                    + " for " + tokens.servicePrincipal(host) + ": its keytab may hold an older key, or it has another"
+                    + " service principal (set service or hostname_override in kerberos_auth_configuration).");
+        }
+        Response checked = checked(answered, ex, request);
+        preemptive.add(host);
+        return checked;
+    }
+
+    /** Verifies Livy's mutual-authentication token in a 2xx answer (requests-kerberos checks the same ones). */
+    private Response checked(Response r, SpnegoTokens.Exchange ex, Request request) {
+        try {
+            if (mutual == KerberosOptions.Mutual.DISABLED) {
+                return r;
+            }
+            byte[] serverToken = serverToken(r);
+            if (serverToken == null && (mutual == KerberosOptions.Mutual.OPTIONAL || !r.isSuccessful())) {
+                return r;
+            }
+            if (!ex.finish(serverToken)) {
+                r.close();
+                String host = request.url().host();
+                throw new LivyException(r.code(), origin(request) + " did not prove that it is "
+                        + tokens.servicePrincipal(host) + " (" + (serverToken == null ? "no" : "a wrong")
+                        + " mutual authentication token in its answer); if a proxy in front of Livy drops it, set"
+                        + " mutual_authentication to 2 (OPTIONAL) in kerberos_auth_configuration.");
+            }
+            return r;
+        } finally {
+            ex.close();
+        }
+    }
+
+    private static byte[] serverToken(Response r) {
+        for (String h : r.headers("WWW-Authenticate")) {
+            if (isNegotiate(h) && h.length() > SCHEME.length() + 1) {
+                try {
+                    return Base64.getDecoder().decode(h.substring(SCHEME.length()).trim());
+                } catch (IllegalArgumentException e) {
+                    return new byte[0];
+                }
+            }
+        }
+        return null;
+    }
+
+    private static boolean isNegotiate(String challenge) {
+        return challenge.regionMatches(true, 0, SCHEME, 0, SCHEME.length())
+                && (challenge.length() == SCHEME.length() || challenge.charAt(SCHEME.length()) == ' ');
+    }
+
+    private static Request withToken(Request r, SpnegoTokens.Exchange ex) {
+        return r.newBuilder().header("Authorization", SCHEME + " " + Base64.getEncoder().encodeToString(ex.token())).build();
+    }
+
+    private static String name(String principal) {
+        return principal != null ? principal : "the ticket cache's principal";
+    }
+
+    /** Scheme, host and port only: a URL may carry credentials. */
+    private static String origin(Request r) {
+        return "Livy at " + r.url().scheme() + "://" + r.url().host() + ":" + r.url().port();
+    }
+}
