@@ -6,6 +6,7 @@ a keytab from the config; a missing or expired ticket, an unknown principal, a s
 without a service principal each give one sentence in the first cell; no secret of the realm shows anywhere."""
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -20,6 +21,7 @@ from secret_helpers import assert_no_secrets, cell_texts, run_notebook
 
 REALM = "TEST.LIVY"
 ALICE_PASSWORD = "alice-Kerb-pw-7731"
+GSS_CLASSES = re.compile(r"\b(org\.ietf\.jgss\.\w+|sun\.security\.(?:krb5|jgss)\.[\w.$]+|livykernel\.livy\.auth\.\w+)")
 TOOLS = ("krb5kdc", "kdb5_util", "kadmin.local", "kinit", "klist")
 os.environ["PATH"] += ":/usr/sbin:/sbin"
 
@@ -142,6 +144,7 @@ def realm(tmp_path_factory):
 def proxy(realm):
     livy = LocalLivy("--no-auth")
     p = SpnegoProxy(livy.url, realm)
+    p.upstream = livy.url
     yield p
     p.stop()
     livy.stop()
@@ -191,6 +194,8 @@ def test_a_keytab_from_the_config_needs_no_ticket_cache(realm, proxy, tmp_path):
     env.pop("LIVY_URL")
     env.pop("LIVY_AUTH")
     stderr = tmp_path / "kernel.stderr"
+    classes = tmp_path / "classes.log"
+    env["JAVA_TOOL_OPTIONS"] = f"-Xlog:class+load=info:file={classes}"
     with open(stderr, "w") as err:
         km, kc = start_new_kernel(kernel_name=KERNEL_NAME, startup_timeout=60, env={**os.environ, **env}, stderr=err)
         try:
@@ -204,8 +209,27 @@ def test_a_keytab_from_the_config_needs_no_ticket_cache(realm, proxy, tmp_path):
             kc.stop_channels()
             km.shutdown_kernel(now=False)
     assert authenticated(proxy, "bob"), proxy.lines
+    assert "org.ietf.jgss.GSSContext" in GSS_CLASSES.findall(classes.read_text()), "the class log did not work"
     assert_no_secrets({"alice's password": ALICE_PASSWORD, **realm.keytabs()},
                       {"kernel stderr": stderr, "%%info": info})
+
+
+def test_without_kerberos_no_gss_class_loads(realm, proxy, tmp_path):
+    classes = tmp_path / "classes.log"
+    env = {"LIVY_URL": proxy.upstream, "LIVY_KERNEL_PROGRESS": "off",
+           "JAVA_TOOL_OPTIONS": f"-Xlog:class+load=info:file={classes}"}
+    km, kc = start_new_kernel(kernel_name=KERNEL_NAME, startup_timeout=60, env={**os.environ, **env})
+    try:
+        reply, outputs = run_cell(kc, "print(1 + 1)", timeout=300)
+        assert reply["status"] == "ok", (reply, outputs)
+        reply, outputs = run_cell(kc, "%%info", timeout=60)
+        assert reply["status"] == "ok", (reply, outputs)
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=False)
+    # the JDK lists its GSS provider among all security providers whenever one is asked for (HMAC, say)
+    loaded = [c for c in GSS_CLASSES.findall(classes.read_text()) if not c.startswith("sun.security.jgss.SunProvider")]
+    assert not loaded, sorted(set(loaded))[:20]
 
 
 def _first_cell_error(env):
