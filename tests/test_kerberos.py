@@ -220,14 +220,15 @@ def test_without_kerberos_no_gss_class_loads(realm, proxy, tmp_path):
            "JAVA_TOOL_OPTIONS": f"-Xlog:class+load=info:file={classes}"}
     km, kc = start_new_kernel(kernel_name=KERNEL_NAME, startup_timeout=60, env={**os.environ, **env})
     try:
-        reply, outputs = run_cell(kc, "print(1 + 1)", timeout=300)
-        assert reply["status"] == "ok", (reply, outputs)
+        # %%info calls Livy (GET /sessions) without starting a Spark session
         reply, outputs = run_cell(kc, "%%info", timeout=60)
         assert reply["status"] == "ok", (reply, outputs)
+        assert "auth: None" in json.dumps([c for _, c in outputs]), outputs
     finally:
         kc.stop_channels()
         km.shutdown_kernel(now=False)
     # the JDK lists its GSS provider among all security providers whenever one is asked for (HMAC, say)
+    assert "livykernel.livy.LivyClient " in classes.read_text(), "the kernel never made its Livy client"
     loaded = [c for c in GSS_CLASSES.findall(classes.read_text()) if not c.startswith("sun.security.jgss.SunProvider")]
     assert not loaded, sorted(set(loaded))[:20]
 

@@ -58,7 +58,7 @@ final class LivyEndpoint implements Supplier<LivyClient>, AutoCloseable {
 
     /** The request authenticator for the configured auth; Kerberos' GSS classes load only in that branch. */
     private static okhttp3.Interceptor authenticator(KernelConfig c) {
-        if (!c.usesKerberos() || c.usesLocalEndpoint()) {
+        if (!c.usesKerberos()) {
             return null;
         }
         KerberosSettings k = c.kerberos();

@@ -69,9 +69,9 @@ public record KernelConfig(
         kerberos = kerberos == null ? KerberosSettings.DEFAULT : kerberos;
     }
 
-    /** True for sparkmagic's {@code auth: "Kerberos"} (SPNEGO). */
+    /** True for sparkmagic's {@code auth: "Kerberos"} (SPNEGO) on a remote Livy; the embedded endpoint has its own auth. */
     public boolean usesKerberos() {
-        return "Kerberos".equalsIgnoreCase(auth);
+        return "Kerberos".equalsIgnoreCase(auth) && livyUrl != null;
     }
 
     /** Leaves the password and key password out: records print every component otherwise. */
