@@ -256,14 +256,40 @@ def test_no_ticket_names_the_cache_and_kinit(realm, proxy, tmp_path):
 def test_an_expired_ticket_names_the_principal_and_kinit(realm, proxy, tmp_path):
     cache = tmp_path / "short.ccache"
     realm.kinit(cache, "alice", "-l", "1s")
-    deadline = time.monotonic() + 30
-    while subprocess.run(["klist", "-s", "-c", f"FILE:{cache}"], env={**os.environ, **realm.env}).returncode == 0:
-        assert time.monotonic() < deadline, "the 1 s ticket did not expire"
-        time.sleep(0.2)
+    _expire(realm, cache)
     evalue = _first_cell_error(kernel_env(realm, proxy, cache))
     assert f"The Kerberos ticket of alice@{REALM} in {cache} expired at " in evalue, evalue
     assert evalue.endswith("; run kinit alice@TEST.LIVY, or set kerberos_keytab and kerberos_principal to log in"
                            " with a keytab."), evalue
+
+
+def _expire(realm, cache):
+    deadline = time.monotonic() + 60
+    while subprocess.run(["klist", "-s", "-c", f"FILE:{cache}"], env={**os.environ, **realm.env}).returncode == 0:
+        assert time.monotonic() < deadline, "the short ticket did not expire"
+        time.sleep(0.2)
+
+
+def test_a_ticket_that_runs_out_in_a_running_kernel_says_kinit_and_a_new_one_is_picked_up(realm, proxy, tmp_path):
+    cache = tmp_path / "running.ccache"
+    realm.kinit(cache, "alice", "-l", "8s")
+    km, kc = start_new_kernel(kernel_name=KERNEL_NAME, startup_timeout=60,
+                              env={**os.environ, **kernel_env(realm, proxy, cache)})
+    try:
+        # %%info lists the endpoint's sessions: logged in, without waiting for a Spark session
+        reply, outputs = run_cell(kc, "%%info", timeout=60)
+        assert reply["status"] == "ok" and "valid until" in json.dumps([c for _, c in outputs]), outputs
+        _expire(realm, cache)
+        reply, outputs = run_cell(kc, "print(1 + 1)", timeout=120)
+        assert reply["status"] == "error", (reply, outputs)
+        assert f"The Kerberos ticket of alice@{REALM} in {cache} expired at " in reply["evalue"], reply["evalue"]
+        realm.kinit(cache)
+        reply, outputs = run_cell(kc, "print(1 + 1)", timeout=300)
+        assert reply["status"] == "ok", (reply, outputs)
+        assert stdout_of(outputs).strip() == "2"
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=False)
 
 
 @pytest.mark.parametrize("principal, keytab, sentence", [

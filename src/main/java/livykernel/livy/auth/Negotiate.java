@@ -64,10 +64,16 @@ public final class Negotiate implements Interceptor {
             return r;
         }
         List<String> challenges = r.headers("WWW-Authenticate");
-        if (challenges.stream().noneMatch(Negotiate::isNegotiate)) {
-            // not ours to answer: Livy's own 401 sentence (a proxy asking for Basic, say) says the rest
-            LOG.debug("401 without a Negotiate challenge from {}: {}", host, challenges);
+        if (challenges.isEmpty()) {
+            // no scheme named: Livy's own 401 sentence says the rest
             return r;
+        }
+        if (challenges.stream().noneMatch(Negotiate::isNegotiate)) {
+            r.close();
+            String schemes = String.join(", ", challenges.stream().map(c -> c.split(" ", 2)[0]).distinct().toList());
+            throw new LivyException(401, origin(request) + " asks for " + schemes + " authentication, not Kerberos"
+                    + " (Negotiate): set auth to Basic_Access with a username and password if it wants Basic, or"
+                    + " check that this is the kerberized Livy.");
         }
         r.close();
         SpnegoTokens.Exchange ex = tokens.begin(host);

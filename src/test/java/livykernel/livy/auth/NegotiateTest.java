@@ -99,12 +99,17 @@ class NegotiateTest {
     }
 
     @Test
-    void aChallengeOfAnotherSchemeIsLeftToLivysOwnSentence() {
+    void aChallengeOfAnotherSchemeIsNamed() {
         server.enqueue(unauthorized("Basic realm=\"knox\""));
         LivyException e = assertThrows(LivyException.class, () -> client(KerberosOptions.Mutual.REQUIRED).getSession(1));
         assertEquals(401, e.status());
-        assertTrue(e.getMessage().startsWith("Livy answered HTTP 401"), e.getMessage());
+        assertTrue(e.getMessage().endsWith(" asks for Basic authentication, not Kerberos (Negotiate): set auth to"
+                + " Basic_Access with a username and password if it wants Basic, or check that this is the kerberized"
+                + " Livy."), e.getMessage());
         assertEquals(0, tokens.issued, "no ticket asked for");
+        server.enqueue(new MockResponse().setResponseCode(401).setBody("{\"msg\":\"who?\"}"));
+        e = assertThrows(LivyException.class, () -> client(KerberosOptions.Mutual.REQUIRED).getSession(1));
+        assertTrue(e.getMessage().startsWith("Livy answered HTTP 401"), e.getMessage());
     }
 
     @Test
