@@ -517,6 +517,8 @@ def main():
         except Exception:
             pass
         ep.close()
+    # ---- 6. many notebooks at once: 8 kernels of each kind against one fresh endpoint
+    raw["many_kernels"] = run_many_kernels(a.jar, a.python, q)
     raw["bench_seconds"] = time.perf_counter() - t_start
     (WORK / "raw.json").write_text(json.dumps(raw, indent=1))
     import report
@@ -550,6 +552,23 @@ def run_progress_hook(ep, prox, env, quick) -> dict:
             res["json"] = json.loads(out_json.read_text())
         except ValueError as err:
             res["json_error"] = str(err)
+    return res
+
+
+def run_many_kernels(jar, python, quick) -> dict:
+    """bench/many_kernels.py in its own process (its own endpoint; the kernelspecs from JUPYTER_PATH)."""
+    out_json = WORK / "many_kernels.json"
+    out_json.unlink(missing_ok=True)
+    log("running bench/many_kernels.py (8 kernels of each kind at once)")
+    cmd = [sys.executable, str(BENCH / "many_kernels.py"), "--jar", str(jar), "--python", python,
+           "--json", str(out_json)] + (["--quick"] if quick else [])
+    try:
+        p = subprocess.run(cmd, capture_output=True, text=True, timeout=1800)
+        res = {"exit": p.returncode, "stderr": p.stderr[-3000:]}
+    except subprocess.TimeoutExpired:
+        res = {"exit": None, "stderr": "timed out after 1800 s"}
+    if out_json.exists():
+        res["json"] = json.loads(out_json.read_text())
     return res
 
 

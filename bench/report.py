@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 OURS, THEIRS = "pyspark-livy", "pysparkkernel"
+LABEL = {OURS: "livy-kernel", THEIRS: "sparkmagic 0.23"}
 DURATIONS = [0, 0.1, 0.3, 1, 2, 6]
 MiB = 2 ** 20
 
@@ -172,6 +173,8 @@ def write(raw: dict, bench: Path):
             L.append(f"\n`progress_cost.py` exited {prog.get('exit')}: ```{prog.get('stderr', '')[-800:]}```")
         L.append("")
 
+    L.extend(many_kernels_section(raw.get("many_kernels") or {}))
+
     notes = bench / "notes.md"
     if notes.exists():
         L.append(notes.read_text().strip())
@@ -179,6 +182,46 @@ def write(raw: dict, bench: Path):
     L.append("![results](results.png)\n")
     (bench / "results.md").write_text("\n".join(L))
     plot(raw, bench / "results.png")
+
+
+def many_kernels_section(mk: dict) -> list[str]:
+    """The 8-kernel run of bench/many_kernels.py: per kernel kind, all at once against one endpoint."""
+    L = ["## Many notebooks at once\n"]
+    res = (mk.get("json") or {}).get("results")
+    if not res:
+        L.append(f"Not measured in this run (`bench/many_kernels.py` exited {mk.get('exit')}: "
+                 f"```{mk.get('stderr', '')[-500:]}```).\n")
+        return L
+    n = next(iter(res.values()))["kernels"]
+    L.append(f"{n} kernels of one kind against one `local-livy` endpoint (sessions in `local[1]`), each behind "
+             "its own counting proxy; first cells all at once, then every kernel runs the same `time.sleep(d)` "
+             "cells in its own thread at the same time. Overhead = wall − d, median over all kernels' cells, "
+             "and the median of the slowest kernel; *alone* is one of them with the others idle. "
+             "By `bench/many_kernels.py`.\n")
+    kinds = [k for k in (OURS, THEIRS) if k in res]
+    L.append("| Measure | " + " | ".join(LABEL[k] for k in kinds) + (" | ratio |" if len(kinds) == 2 else " |"))
+    L.append("| --- " * (len(kinds) + 1 + (len(kinds) == 2)) + "|")
+
+    def line(measure, values, fmt):
+        cells = [fmt(v) for v in values]
+        ratio = [f"{values[0] / values[1]:.2f}×"] if len(values) == 2 and values[1] else ([] if len(values) < 2 else ["–"])
+        L.append(f"| {measure} | " + " | ".join(cells + ratio) + " |")
+
+    line(f"First cell, {n} sessions starting at once", [res[k]["first_cell_all_s"] for k in kinds], lambda v: f"{v:.1f} s")
+    line("Requests per second against the endpoint, all kernels", [res[k]["requests_per_s"] for k in kinds],
+         lambda v: f"{v:.1f}/s")
+    for d in sorted(next(iter(res.values()))["overhead_concurrent_s"], key=float):
+        line(f"Overhead of a `time.sleep({d})` cell, {n} at once",
+             [statistics.median(res[k]["overhead_concurrent_s"][d]) for k in kinds], lambda v: f"{v * 1000:.0f} ms")
+        line("… the slowest kernel's median", [max(o[d] for o in res[k]["overhead_by_kernel_s"]) for k in kinds],
+             lambda v: f"{v * 1000:.0f} ms")
+        line("… the same cell alone", [statistics.median(res[k]["overhead_alone_s"][d]) for k in kinds],
+             lambda v: f"{v * 1000:.0f} ms")
+        line(f"Requests per `time.sleep({d})` cell", [statistics.median(res[k]["requests_per_cell"][d]) for k in kinds],
+             lambda v: f"{v:.0f}")
+    L.append(f"\nLoad average {mk['json'].get('load_before', float('nan')):.1f} before the run on "
+             f"{mk['json'].get('cpus')} CPUs.\n")
+    return L
 
 
 def plot(raw, path):

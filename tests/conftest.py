@@ -5,6 +5,7 @@ Jupyter dirs). PySpark sessions are expensive, so modules share one kernel or on
 local Livy endpoint where they can.
 """
 import os
+import socket
 import subprocess
 import sys
 import time
@@ -103,3 +104,21 @@ def run_cell(kc, code, timeout=300):
 
 def stdout_of(outputs):
     return "".join(c["text"] for t, c in outputs if t == "stream" and c["name"] == "stdout")
+
+
+def free_port():
+    """A TCP port on loopback that nothing listens on right now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_until(what, condition, timeout=180):
+    """Polls condition() until it returns something truthy; the bounded wait on a condition the tests order events with."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.2)
+    raise AssertionError("timed out waiting until " + what)

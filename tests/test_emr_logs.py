@@ -16,19 +16,13 @@ import boto3
 import pytest
 from jupyter_client.manager import start_new_kernel
 
-from conftest import KERNEL_NAME, LocalLivy, run_cell, stdout_of, warmed_kernel
+from conftest import KERNEL_NAME, LocalLivy, free_port, run_cell, stdout_of, warmed_kernel
 
 BUCKET = "emr-logs"
 LOG_URI = "s3n://%s/elasticmapreduce/" % BUCKET
 OTHER_SESSION = 77
 AWS_ENV = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_REGION": "us-east-1",
            "AWS_EC2_METADATA_DISABLED": "true", "LIVY_KERNEL_PROGRESS": "off"}
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def wait_for_port(port, proc, timeout=60):

@@ -82,6 +82,7 @@ public final class Main {
         SessionManager sessions = new SessionManager(endpoint, scheduler, new LivyLogSource(endpoint),
                 config.sessionConfigs(), config.heartbeatTimeoutSeconds(), config.sessionStartupTimeout(),
                 Clock.systemUTC(), emrLogs(config));
+        sessions.attachOnFirstUse(config.attachSessionId());
         new IdleKeepAlive(sessions, config.sessionIdleKeepalive()).schedule(scheduler);
         ProgressSettings progressSettings = new ProgressSettings(progressMode(config));
         ProgressReporter progress = new ProgressReporter(progressSettings,

@@ -144,6 +144,7 @@ public final class ConfigLoader {
                 defaults.displayMaxBytes(), 1024, problems);
         int outputBytes = intSetting(merged, env, "max_output_bytes", "LIVY_KERNEL_MAX_OUTPUT_BYTES",
                 defaults.maxOutputBytes(), 1024, problems);
+        int attachTo = intSetting(merged, env, "attach_session_id", "LIVY_KERNEL_ATTACH_SESSION", -1, -1, problems);
 
         // TLS files sit with the other endpoint keys in kernel_python_credentials; top-level works too.
         String caBundle = tlsSetting(creds, merged, "ca_bundle", "LIVY_CA_BUNDLE");
@@ -184,6 +185,7 @@ public final class ConfigLoader {
                 .displayMaxBytes(displayBytes)
                 .maxOutputBytes(outputBytes)
                 .aws(aws)
+                .attachSessionId(attachTo < 0 ? null : attachTo)
                 .kerberos(kerberos)
                 .build();
     }

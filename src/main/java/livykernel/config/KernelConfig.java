@@ -30,6 +30,7 @@ import java.util.Map;
  * @param maxOutputBytes    the most printed text of one statement shown (characters); the rest is cut with a note
  * @param aws               the EMR cluster and AWS access for the S3 archive of gone sessions' logs
  * @param localKernelPython the interpreter of the kernel's local Python (%%local, -o); null: python3
+ * @param attachSessionId   a Livy session to attach to at the first cell instead of creating one (never deleted), or null
  * @param kerberos          the Kerberos login and Livy's principal, used when {@code auth} is "Kerberos"
  */
 public record KernelConfig(
@@ -60,6 +61,7 @@ public record KernelConfig(
         int maxOutputBytes,
         AwsSettings aws,
         String localKernelPython,
+        Integer attachSessionId,
         KerberosSettings kerberos) {
 
     public KernelConfig {
@@ -141,6 +143,7 @@ public record KernelConfig(
         private int maxOutputBytes = 10 * 1024 * 1024;
         private AwsSettings aws = AwsSettings.NONE;
         private String localKernelPython;
+        private Integer attachSessionId;
         private KerberosSettings kerberos = KerberosSettings.DEFAULT;
 
         private Builder() {
@@ -167,6 +170,7 @@ public record KernelConfig(
             clientCert = c.clientCert;
             clientKey = c.clientKey;
             localKernelPython = c.localKernelPython;
+            attachSessionId = c.attachSessionId;
             clientKeyPassword = c.clientKeyPassword;
             sessionPrestart = c.sessionPrestart;
             sessionIdleKeepalive = c.sessionIdleKeepalive;
@@ -311,6 +315,12 @@ public record KernelConfig(
             return this;
         }
 
+        /** Null: the kernel creates its own session. */
+        public Builder attachSessionId(Integer v) {
+            attachSessionId = v;
+            return this;
+        }
+
         public Builder aws(AwsSettings v) {
             aws = v;
             return this;
@@ -327,7 +337,7 @@ public record KernelConfig(
                     ignoreSslErrors, localPython, configProblems, progressMode, sessionAutoRecreate,
                     caBundle, clientCert, clientKey, clientKeyPassword, richResults, sessionPrestart,
                     sessionIdleKeepalive, displayMaxRows, displayMaxBytes, maxOutputBytes, aws,
-                    localKernelPython, kerberos);
+                    localKernelPython, attachSessionId, kerberos);
         }
     }
 }

@@ -306,10 +306,13 @@ public final class StatementRunner {
         }
 
         private Ending outage(LivyException e, long elapsed, boolean interrupted) {
-            boolean outage = e.isUnreachable() || e.status() == 502 || e.status() == 503 || e.status() == 504;
+            // A garbled answer to a GET (a gateway's error page, a body cut short) is as passing as a 503:
+            // the statement keeps running, so it is followed again rather than lost.
+            boolean outage = e.isUnreachable() || e.isMalformedAnswer()
+                    || e.status() == 502 || e.status() == 503 || e.status() == 504;
             if (outage && outageSince < 0) {
                 outageSince = elapsed;
-                out.stream("stderr", "Livy is not answering (" + e.getMessage() + "). The statement keeps running on "
+                out.stream("stderr", "Livy is not answering as expected (" + e.getMessage() + "). The statement keeps running on "
                         + "the cluster; waiting up to " + outageLimitMillis / 1000 + " s for Livy to come back.\n");
             }
             if (outage && interrupted) {

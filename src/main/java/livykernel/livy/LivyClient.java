@@ -358,20 +358,20 @@ public final class LivyClient {
             try {
                 JsonNode node = json.readTree(text);
                 if (!node.isObject()) {
-                    throw new LivyException(response.code(), "Livy's answer to " + what
+                    throw LivyException.malformedAnswer(response.code(), "Livy's answer to " + what
                             + " was not the JSON expected (not a JSON object).");
                 }
                 return parser.apply(node);
             } catch (JsonProcessingException e) {
-                throw new LivyException(response.code(), "Livy's answer to " + what + " was not the JSON expected ("
-                        + e.getOriginalMessage() + ").");
+                throw LivyException.malformedAnswer(response.code(), "Livy's answer to " + what
+                        + " was not the JSON expected (" + e.getOriginalMessage() + ").");
             }
         } catch (SocketTimeoutException e) {
             throw new LivyException("Livy at " + url() + " did not answer " + what + " in time (" + e.getMessage() + ").", e);
         } catch (InterruptedIOException e) {
             throw new LivyException("The request " + what + " to Livy was interrupted.", e);
         } catch (ConnectException | UnknownHostException e) {
-            throw new LivyException("Cannot reach Livy at " + url() + " (" + e.getMessage()
+            throw new LivyException("Cannot reach Livy at " + url() + " (" + unreachable(e, request.url().host())
                     + "). Check that Livy is running and LIVY_URL is right.", e);
         } catch (IOException e) {
             // an http Livy never speaks TLS (no redirects to https either): nothing to explain
@@ -382,5 +382,31 @@ public final class LivyClient {
             }
             throw new LivyException("The connection to Livy at " + url() + " failed during " + what + ": " + e.getMessage(), e);
         }
+    }
+
+    /** Which of the ways of not reaching a host this was, in the words a user searches for. */
+    static String unreachable(IOException e, String host) {
+        if (e instanceof UnknownHostException) {
+            return "the host name " + host + " is unknown (DNS)";
+        }
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            String m = String.valueOf(t.getMessage()).toLowerCase(java.util.Locale.ROOT);
+            if (m.contains("refused")) {
+                return "connection refused: nothing listens on that port";
+            }
+            if (m.contains("timed out") || t instanceof SocketTimeoutException) {
+                return "the connection timed out: a firewall or security group may drop it";
+            }
+            if (m.contains("no route") || m.contains("unreachable")) {
+                return "no route to the host: " + t.getMessage();
+            }
+            for (Throwable s : t.getSuppressed()) {
+                String r = String.valueOf(s.getMessage()).toLowerCase(java.util.Locale.ROOT);
+                if (r.contains("refused")) {
+                    return "connection refused: nothing listens on that port";
+                }
+            }
+        }
+        return e.getMessage();
     }
 }

@@ -7,15 +7,31 @@ package livykernel.livy;
 public class LivyException extends RuntimeException {
 
     private final int status;
+    private final boolean malformedAnswer;
 
     public LivyException(int status, String message) {
+        this(status, message, false);
+    }
+
+    private LivyException(int status, String message, boolean malformedAnswer) {
         super(message);
         this.status = status;
+        this.malformedAnswer = malformedAnswer;
     }
 
     public LivyException(String message, Throwable cause) {
         super(message, cause);
         this.status = 0;
+        this.malformedAnswer = false;
+    }
+
+    /** A successful status with a body that is not the JSON expected (a gateway's HTML page, a cut body). */
+    static LivyException malformedAnswer(int status, String message) {
+        return new LivyException(status, message, true);
+    }
+
+    public boolean isMalformedAnswer() {
+        return malformedAnswer;
     }
 
     public int status() {

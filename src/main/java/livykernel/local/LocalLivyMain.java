@@ -8,7 +8,7 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * Standalone mode: {@code java -jar livy-kernel.jar local-livy [--port N] [--host H] [--no-auth]
- * [--python PATH] [--session-timeout 1h] [--heartbeat-interval 60s]}. Prints one JSON line with
+ * [--python PATH] [--session-timeout 1h] [--heartbeat-interval 60s] [--spark-master URL]}. Prints one JSON line with
  * url/username/password, then a human summary, and serves until SIGTERM or SIGINT.
  */
 public final class LocalLivyMain {
@@ -16,7 +16,8 @@ public final class LocalLivyMain {
     }
 
     static final String USAGE = "usage: local-livy [--port N] [--host H] [--no-auth] [--python PATH] "
-            + "[--session-timeout 1h] [--heartbeat-interval 60s] [--retained-statements 100]";
+            + "[--session-timeout 1h] [--heartbeat-interval 60s] [--retained-statements 100] "
+            + "[--spark-master local[*]|spark://HOST:PORT]";
 
     /** Parses the arguments after {@code local-livy} into options (defaults and environment first). */
     static LocalLivyOptions parse(String[] args) {
@@ -31,6 +32,7 @@ public final class LocalLivyMain {
                 case "--session-timeout" -> b.sessionTimeout(Durations.parse(value(args, ++i, a)));
                 case "--heartbeat-interval" -> b.heartbeatInterval(Durations.parse(value(args, ++i, a)));
                 case "--retained-statements" -> b.retainedStatements(Integer.parseInt(value(args, ++i, a)));
+                case "--spark-master" -> b.sparkMaster(value(args, ++i, a));
                 default -> throw new IllegalArgumentException("unknown argument: " + a);
             }
         }

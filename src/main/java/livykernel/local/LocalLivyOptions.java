@@ -6,7 +6,8 @@ import java.util.Map;
 /**
  * Settings of the embedded Livy-compatible server. {@link #defaults()} reads the environment:
  * {@code LIVY_KERNEL_PYTHON}, else {@code PYSPARK_PYTHON}, else {@code python3} for the Python;
- * {@code LIVY_LOCAL_SESSION_TIMEOUT} and {@code LIVY_LOCAL_HEARTBEAT_INTERVAL} ("5s", "2m") for the timers.
+ * {@code LIVY_LOCAL_SESSION_TIMEOUT} and {@code LIVY_LOCAL_HEARTBEAT_INTERVAL} ("5s", "2m") for the timers;
+ * {@code LIVY_KERNEL_SPARK_MASTER} for the sessions' master.
  *
  * @param host                  interface to bind; loopback unless the user asks otherwise
  * @param port                  0 picks a free port
@@ -16,6 +17,8 @@ import java.util.Map;
  * @param heartbeatInterval     how often sessions with an expired heartbeat are reaped ({@code livy.server.heartbeat-watchdog.interval})
  * @param retainedStatements    statements kept per session ({@code livy.rsc.retained-statements})
  * @param deadSessionRetention  how long dead sessions stay listed ({@code livy.server.session.state-retain.sec})
+ * @param sparkMaster           {@code spark.master} of a session whose request sets none (Livy's {@code livy.spark.master}):
+ *                              {@code local[*]}, or {@code spark://host:port} for a standalone cluster
  */
 public record LocalLivyOptions(
         String host,
@@ -25,9 +28,11 @@ public record LocalLivyOptions(
         Duration sessionTimeout,
         Duration heartbeatInterval,
         int retainedStatements,
-        Duration deadSessionRetention) {
+        Duration deadSessionRetention,
+        String sparkMaster) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
+    public static final String DEFAULT_SPARK_MASTER = "local[*]";
 
     public LocalLivyOptions {
         if (host == null || host.isBlank()) {
@@ -51,6 +56,10 @@ public record LocalLivyOptions(
         if (deadSessionRetention == null) {
             deadSessionRetention = Duration.ofSeconds(600);
         }
+        if (sparkMaster == null || sparkMaster.isBlank()) {
+            sparkMaster = DEFAULT_SPARK_MASTER;
+        }
+        sparkMaster = sparkMaster.strip();
     }
 
     /** Defaults, with the environment of this process applied. */
@@ -65,7 +74,8 @@ public record LocalLivyOptions(
                 ? Durations.parse(env.get("LIVY_LOCAL_SESSION_TIMEOUT")) : Duration.ofHours(1);
         Duration heartbeat = env.containsKey("LIVY_LOCAL_HEARTBEAT_INTERVAL")
                 ? Durations.parse(env.get("LIVY_LOCAL_HEARTBEAT_INTERVAL")) : Duration.ofSeconds(60);
-        return new LocalLivyOptions(DEFAULT_HOST, 0, true, python, timeout, heartbeat, 100, Duration.ofSeconds(600));
+        return new LocalLivyOptions(DEFAULT_HOST, 0, true, python, timeout, heartbeat, 100, Duration.ofSeconds(600),
+                env.get("LIVY_KERNEL_SPARK_MASTER"));
     }
 
     public static Builder builder() {
@@ -95,6 +105,7 @@ public record LocalLivyOptions(
         private Duration heartbeatInterval;
         private int retainedStatements;
         private Duration deadSessionRetention;
+        private String sparkMaster;
 
         private Builder(LocalLivyOptions o) {
             host = o.host;
@@ -105,6 +116,7 @@ public record LocalLivyOptions(
             heartbeatInterval = o.heartbeatInterval;
             retainedStatements = o.retainedStatements;
             deadSessionRetention = o.deadSessionRetention;
+            sparkMaster = o.sparkMaster;
         }
 
         public Builder host(String v) {
@@ -147,9 +159,14 @@ public record LocalLivyOptions(
             return this;
         }
 
+        public Builder sparkMaster(String v) {
+            sparkMaster = v;
+            return this;
+        }
+
         public LocalLivyOptions build() {
             return new LocalLivyOptions(host, port, auth, python, sessionTimeout, heartbeatInterval,
-                    retainedStatements, deadSessionRetention);
+                    retainedStatements, deadSessionRetention, sparkMaster);
         }
     }
 }

@@ -37,6 +37,7 @@ final class LocalSession {
     final LivyRequests.CreateSession request;
     final Duration idleTimeout;
     private final int retainedStatements;
+    private final String defaultMaster;
 
     private SessionState state = SessionState.STARTING;
     private String appId;
@@ -57,7 +58,7 @@ final class LocalSession {
     private volatile long finishedAt;
 
     LocalSession(int id, LivyRequests.CreateSession request, String owner, Duration defaultIdleTimeout,
-                 int retainedStatements) {
+                 int retainedStatements, String defaultMaster) {
         this.id = id;
         this.request = request;
         this.name = request.name();
@@ -66,6 +67,7 @@ final class LocalSession {
         Duration own = request.sessionIdleTimeout();
         this.idleTimeout = own != null ? own : defaultIdleTimeout;
         this.retainedStatements = retainedStatements;
+        this.defaultMaster = defaultMaster;
         heartbeat();
     }
 
@@ -99,8 +101,10 @@ final class LocalSession {
         }
     }
 
-    private Map<String, String> sparkConf() {
+    /** The driver's Spark settings: Livy's request fields as Spark keys, then the request's own {@code conf}. */
+    Map<String, String> sparkConf() {
         Map<String, String> conf = new LinkedHashMap<>();
+        conf.put("spark.master", defaultMaster);
         putIf(conf, "spark.driver.memory", request.driverMemory());
         putIf(conf, "spark.driver.cores", request.driverCores());
         putIf(conf, "spark.executor.memory", request.executorMemory());

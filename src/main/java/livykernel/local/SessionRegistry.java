@@ -42,7 +42,8 @@ final class SessionRegistry {
                     }
                 }
             }
-            session = new LocalSession(id, request, owner, options.sessionTimeout(), options.retainedStatements());
+            session = new LocalSession(id, request, owner, options.sessionTimeout(), options.retainedStatements(),
+                    options.sparkMaster());
             sessions.put(id, session);
         }
         session.start(options.python(), driverScript);

@@ -47,7 +47,8 @@ final class CleanupMagic implements Magic {
                     + "this kernel's own included, with all their variables and cached data. Add -f if that is what "
                     + "you want: %%cleanup -f");
         }
-        Session own = ctx.sessions().current();
+        // An attached session is another's: it goes like any other listed one, by id.
+        Session own = ctx.sessions().isAttached() ? null : ctx.sessions().current();
         List<String> done = new ArrayList<>();
         List<String> failed = new ArrayList<>();
         if (own != null) {

@@ -108,7 +108,10 @@ final class ConfigureMagic implements Magic {
                     + "a new one with these settings; its variables and cached data are lost. Nothing was changed.");
         }
         ctx.sessions().setSessionConfigs(merged);
-        out.stream("stdout", "Deleting Spark session " + running.id() + " to apply the new configuration…\n");
+        out.stream("stdout", ctx.sessions().isAttached()
+                ? "Leaving the attached session " + running.id() + " as it is (it is not deleted) to start a session "
+                + "of this kernel's own with the new configuration…\n"
+                : "Deleting Spark session " + running.id() + " to apply the new configuration…\n");
         ctx.sessions().delete();
         try {
             Session fresh = ctx.runner().startSession(out);

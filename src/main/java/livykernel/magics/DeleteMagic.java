@@ -47,6 +47,10 @@ final class DeleteMagic implements Magic {
             throw new MagicUsageException("%%delete: -s must be a session id (0 or more).");
         }
         Session own = ctx.sessions().current();
+        if (own != null && own.id() == id && ctx.sessions().isAttached()) {
+            throw new MagicUsageException("%%delete: this kernel is attached to session " + id + ". Run %%detach first "
+                    + "if you really mean to delete a session others may use.");
+        }
         if (own != null && own.id() == id) {
             throw new MagicUsageException("%%delete: session " + id + " is this kernel's own session. To replace it use "
                     + "%%configure -f {} (or restart the kernel); to delete it anyway, %%cleanup -f.");

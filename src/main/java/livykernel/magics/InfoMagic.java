@@ -86,6 +86,11 @@ final class InfoMagic implements Magic {
             return known;
         }
         report.session(s);
+        if (ctx.sessions().isAttached()) {
+            String msg = "Attached (%%attach): session " + s.id() + " is not this kernel's own; the kernel never deletes "
+                    + "it. %%detach returns to a session of the kernel's own.";
+            report.note(msg, msg);
+        }
         return s;
     }
 

@@ -27,7 +27,8 @@ public final class MagicRegistry {
         MagicRegistry r = new MagicRegistry(List.of(
                 new InfoMagic(ctx), new LogsMagic(ctx), new ConfigureMagic(ctx), new SqlMagic(ctx),
                 new PrettyMagic(ctx), new SparkMagic(ctx), new ProgressMagic(ctx.progress()),
-                new CleanupMagic(ctx), new DeleteMagic(ctx), new ReplayMagic(ctx)));
+                new CleanupMagic(ctx), new DeleteMagic(ctx), new ReplayMagic(ctx), new AttachMagic(ctx),
+                new DetachMagic(ctx)));
         r.add(new HelpMagic(r));
         r.add(new LocalMagic(ctx));
         r.add(new SendToSparkMagic(ctx));

@@ -88,6 +88,10 @@ public final class SessionManager {
     /** The body the current session was pre-started with, while no user statement has run in it; else null. */
     private volatile Map<String, Object> prestartedWith;
     private volatile boolean closed;
+    /** The current session is another's, bound with {@link #attach}: cells run in it, the kernel never deletes it. */
+    private volatile boolean attached;
+    /** A session id to attach to instead of creating the first session (config {@code attach_session_id}). */
+    private volatile Integer attachOnFirstUse;
 
     /** {@code scheduler} runs the heartbeat and the polls of a starting session. */
     public SessionManager(Supplier<LivyClient> clientSupplier, ScheduledExecutorService scheduler,
@@ -192,6 +196,18 @@ public final class SessionManager {
                 session = now;
             }
         }
+        Integer attachTo = attachOnFirstUse;
+        if (session == null && attachTo != null) {
+            attachOnFirstUse = null;
+            try {
+                attach(attachTo, false);
+            } catch (LivyException | IllegalStateException e) {
+                throw new SessionStartException("Could not attach to Livy session " + attachTo
+                        + " (attach_session_id): " + (e instanceof LivyException && ((LivyException) e).isNotFound()
+                        ? "Livy at " + client.url() + " has no such session" : e.getMessage())
+                        + ". The next cell starts a session of this kernel's own.");
+            }
+        }
         if (session == null) {
             Session created;
             try {
@@ -283,7 +299,7 @@ public final class SessionManager {
     public void prestart() {
         Prestart p;
         synchronized (prestartLock) {
-            if (closed || session != null || prestart != null) {
+            if (closed || session != null || prestart != null || attachOnFirstUse != null) {
                 return;
             }
             p = new Prestart(creationBody());
@@ -719,6 +735,78 @@ public final class SessionManager {
         return s.isFinished();
     }
 
+    /** What {@link #attach} did: the session now used, and the id of an unused session of the kernel's own it deleted. */
+    public record Attachment(Session session, Integer deletedOwn) {
+    }
+
+    /**
+     * Binds the kernel to Livy session {@code id} (someone else's, or one an earlier kernel left):
+     * cells run in it from now on and the kernel never deletes it. The kernel's own session is
+     * deleted when no user code ran in it (a pre-start), otherwise only with {@code replaceOwn}.
+     *
+     * @throws LivyException         when Livy cannot be asked, or has no such session (404)
+     * @throws IllegalStateException with one sentence, when the session cannot run code or the own one is in use
+     */
+    public synchronized Attachment attach(int id, boolean replaceOwn) {
+        synchronized (prestartLock) {
+            // A pre-start's POST in flight deletes what it creates once it sees it is no longer wanted.
+            prestart = null;
+        }
+        takeOverPrestart();
+        Session target = client().getSession(id);
+        if (target.isFinished()) {
+            throw new IllegalStateException("Livy session " + id + " is '" + target.state() + "' and cannot run code "
+                    + "any more (%%info lists the sessions)");
+        }
+        Session current = session;
+        Integer deleted = null;
+        if (current != null && current.id() == id) {
+            if (attached) {
+                return new Attachment(remember(target), null);
+            }
+            throw new IllegalStateException("Livy session " + id + " is this kernel's own session already");
+        }
+        if (current != null && !attached) {
+            if (prestartedWith == null && !replaceOwn) {
+                throw new IllegalStateException("This kernel's own Spark session " + current.id() + " holds your "
+                        + "variables. %%attach -f " + id + " deletes it and attaches; nothing was changed");
+            }
+            deleted = current.id();
+        }
+        forget();
+        if (deleted != null) {
+            deleteQuietly(deleted);
+        }
+        session = remember(target);
+        attached = true;
+        appInfoRereads = 0;
+        lastActivityMillis = clock.millis();
+        startHeartbeat(id);
+        LOG.info("attached to Livy session {}", id);
+        return new Attachment(target, deleted);
+    }
+
+    /** Leaves the attached session (it stays on Livy) and returns it; null when the kernel was not attached. */
+    public synchronized Session detach() {
+        if (!attached) {
+            return null;
+        }
+        Session s = session;
+        forget();
+        LOG.info("detached from Livy session {}", s == null ? null : s.id());
+        return s;
+    }
+
+    /** Whether the current session is another's that {@link #attach} bound the kernel to. */
+    public boolean isAttached() {
+        return attached && session != null;
+    }
+
+    /** Attach to session {@code id} at the first cell instead of creating a session (config {@code attach_session_id}). */
+    public void attachOnFirstUse(Integer id) {
+        attachOnFirstUse = id;
+    }
+
     /** Every session on the endpoint, page by page. */
     public List<Session> list() {
         LivyClient client = client();
@@ -822,6 +910,7 @@ public final class SessionManager {
         stopHeartbeat();
         prestartedWith = null;
         session = null;
+        attached = false;
     }
 
     private void forgetIfCurrent(Session known) {
@@ -831,12 +920,17 @@ public final class SessionManager {
         }
     }
 
-    /** Deletes the session on Livy (if any) and forgets it; errors are logged, not thrown. */
+    /** Deletes the kernel's own session on Livy (if any) and forgets it; an attached one is only left. Errors are logged, not thrown. */
     public void delete() {
         takeOverPrestart();
         Session s = session;
+        boolean another = attached;
         forget();
         if (s == null) {
+            return;
+        }
+        if (another) {
+            LOG.info("leaving Livy session {} as it is: the kernel was attached to it", s.id());
             return;
         }
         if (verifyBeforeUse && reused(s, peekAny(client(), s))) {

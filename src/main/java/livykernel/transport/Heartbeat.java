@@ -54,12 +54,7 @@ public final class Heartbeat implements AutoCloseable {
                 if (poller.poll(POLL_MS) <= 0 || !poller.pollin(0)) {
                     continue;
                 }
-                byte[] frame = socket.recv(0);
-                while (socket.hasReceiveMore()) {
-                    socket.send(frame, ZMQ.SNDMORE);
-                    frame = socket.recv(0);
-                }
-                socket.send(frame, 0);
+                echo();
             }
         } catch (RuntimeException e) {
             if (running) {
@@ -68,6 +63,24 @@ public final class Heartbeat implements AutoCloseable {
         } finally {
             poller.close();
             socket.close();
+        }
+    }
+
+    /** A REP socket answers only once the whole request is in, so all frames are read before any is sent. */
+    private void echo() {
+        java.util.List<byte[]> frames = new java.util.ArrayList<>();
+        do {
+            byte[] frame = socket.recv(ZMQ.DONTWAIT);
+            if (frame == null) {
+                return;
+            }
+            frames.add(frame);
+        } while (socket.hasReceiveMore());
+        for (int i = 0; i < frames.size(); i++) {
+            if (!socket.send(frames.get(i), i < frames.size() - 1 ? ZMQ.SNDMORE : 0)) {
+                LOG.debug("heartbeat echo not sent");
+                return;
+            }
         }
     }
 

@@ -62,20 +62,38 @@ public final class KernelTransport implements AutoCloseable {
     }
 
     /** Starts every socket thread; the consumers run on the owning socket threads. */
+    /** Jupyter clients subscribe to "" or a short prefix; a longer topic is a fuzzer's, not a client's. */
+    private static final int MAX_TOPIC_BYTES = 1024;
+
     public void start(Consumer<List<byte[]>> onShell, Consumer<List<byte[]>> onControl,
                       Consumer<List<byte[]>> onStdin, Consumer<String> onSubscribe) {
         heartbeat.start();
         iopubChannel.start(frames -> {
-            for (byte[] f : frames) {
-                // An XPUB socket hands up "\x01topic" for a subscription and "\x00topic" when it ends.
-                if (f.length > 0 && f[0] == 1) {
-                    onSubscribe.accept(new String(f, 1, f.length - 1, StandardCharsets.UTF_8));
-                }
+            // An XPUB socket hands up "\x01topic" for a subscription and "\x00topic" when it ends, each
+            // as a message of one frame; anything else a peer sends there is noise.
+            String topic = frames.size() == 1 ? subscription(frames.get(0)) : null;
+            if (topic != null) {
+                onSubscribe.accept(topic);
             }
         });
         shell.start(onShell);
         control.start(onControl);
         stdin.start(onStdin);
+    }
+
+    /** The topic of a subscription frame, or null for a frame that is none (or a topic no client would use). */
+    static String subscription(byte[] frame) {
+        if (frame.length == 0 || frame[0] != 1 || frame.length > MAX_TOPIC_BYTES + 1) {
+            return null;
+        }
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+                    .decode(java.nio.ByteBuffer.wrap(frame, 1, frame.length - 1)).toString();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            return null;
+        }
     }
 
     /** The connection info with the ports actually bound. */

@@ -20,6 +20,7 @@ import json
 import os
 import queue
 import signal
+import socket
 import sys
 import threading
 import time
@@ -85,6 +86,22 @@ def _json_default(value):
         return value.asDict(recursive=True)
     return str(value)
 
+
+def unreachable_master(master):
+    """Why a standalone master cannot be reached, or None. Spark itself would start the session
+    and only give up on the master a minute later, leaving a session whose every job fails."""
+    if not master.startswith("spark://"):
+        return None
+    errors = []
+    for address in master[len("spark://"):].split(","):
+        host, _, port = address.strip().rpartition(":")
+        try:
+            socket.create_connection((host or address, int(port or 7077)), timeout=5).close()
+            return None
+        except (OSError, ValueError) as e:
+            errors.append("%s: %s" % (address, e))
+    return ("no Spark master answers at %s (%s). Start one (scripts/spark-standalone start) or set "
+            "spark.master to a running master, or to local[*]." % (master, "; ".join(errors)))
 
 class Driver:
     def __init__(self):
@@ -165,6 +182,12 @@ class Driver:
         conf.setdefault("spark.driver.bindAddress", "127.0.0.1")
         for key, value in conf.items():
             builder = builder.config(key, str(value))
+        unreachable = unreachable_master(conf["spark.master"])
+        if unreachable:
+            log(unreachable)
+            send({"type": "fatal", "message": unreachable})
+            sys.stderr.flush()
+            os._exit(4)
         try:
             spark = builder.getOrCreate()
         except Exception as e:

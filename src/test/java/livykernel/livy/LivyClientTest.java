@@ -151,6 +151,27 @@ class LivyClientTest {
         LivyException e = assertThrows(LivyException.class, () -> gone.getSession(1));
         assertTrue(e.isUnreachable());
         assertTrue(e.getMessage().startsWith("Cannot reach Livy at"), e.getMessage());
+        assertTrue(e.getMessage().contains("connection refused"), e.getMessage());
+    }
+
+    @Test
+    void anUnknownHostIsNamedAsADnsProblem() {
+        LivyClient nowhere = new LivyClient(new LivyClient.Settings("http://no-such-livy.invalid:8998", null, null,
+                Map.of(), Duration.ofMillis(500), Duration.ofMillis(500), List.of()));
+        LivyException e = assertThrows(LivyException.class, () -> nowhere.getSession(1));
+        assertTrue(e.isUnreachable());
+        assertTrue(e.getMessage().contains("no-such-livy.invalid is unknown (DNS)"), e.getMessage());
+    }
+
+    @Test
+    void aBodyThatIsNotJsonIsAMalformedAnswerNotAnError() {
+        server.enqueue(new MockResponse().setResponseCode(200).setHeader("Content-Type", "text/html")
+                .setBody("<html>gateway</html>"));
+        LivyException e = assertThrows(LivyException.class, () -> client.getSession(1));
+        assertTrue(e.isMalformedAnswer(), e.getMessage());
+        assertTrue(e.getMessage().contains("was not the JSON expected"), e.getMessage());
+        server.enqueue(json(404, "{\"msg\":\"Session '1' not found.\"}"));
+        assertFalse(assertThrows(LivyException.class, () -> client.getSession(1)).isMalformedAnswer());
     }
 
     @Test

@@ -20,6 +20,15 @@ class LocalLivyOptionsTest {
         assertEquals(Duration.ofHours(1), o.sessionTimeout());
         assertEquals(Duration.ofSeconds(60), o.heartbeatInterval());
         assertEquals(100, o.retainedStatements());
+        assertEquals("local[*]", o.sparkMaster());
+    }
+
+    @Test
+    void sparkMasterFromEnvironmentOrCommandLine() {
+        assertEquals("spark://127.0.0.1:7077",
+                LocalLivyOptions.fromEnvironment(Map.of("LIVY_KERNEL_SPARK_MASTER", " spark://127.0.0.1:7077 ")).sparkMaster());
+        assertEquals("local[*]", LocalLivyOptions.fromEnvironment(Map.of("LIVY_KERNEL_SPARK_MASTER", "")).sparkMaster());
+        assertEquals("spark://h:7078", LocalLivyMain.parse(new String[] {"--spark-master", "spark://h:7078"}).sparkMaster());
     }
 
     @Test
