@@ -117,11 +117,12 @@ class Realm:
 class SpnegoProxy:
     """The Java SPNEGO acceptor in front of `upstream`; `lines` are its log (authenticated/rejected)."""
 
-    def __init__(self, upstream, realm):
+    def __init__(self, upstream, realm, *flags):
         assert PROXY_CLASS.is_file(), f"{PROXY_CLASS} is missing: build with mvn package (tests compiled) first"
         self.proc = subprocess.Popen(
             ["java", f"-Djava.security.krb5.conf={realm.d / 'krb5.conf'}", "-cp", str(ROOT / "target" / "test-classes"),
-             "livykernel.livy.auth.SpnegoProxy", upstream, str(realm.d / "http.keytab"), f"HTTP/localhost@{REALM}"],
+             "livykernel.livy.auth.SpnegoProxy", upstream, str(realm.d / "http.keytab"), f"HTTP/localhost@{REALM}",
+             *flags],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         first = self.proc.stdout.readline()
         assert first.startswith("port "), first + self.proc.stdout.read()
@@ -236,6 +237,24 @@ def test_without_kerberos_no_gss_class_loads(realm, proxy, tmp_path):
     assert "livykernel.livy.LivyClient " in classes.read_text(), "the kernel never made its Livy client"
     loaded = [c for c in GSS_CLASSES.findall(classes.read_text()) if not c.startswith("sun.security.jgss.SunProvider")]
     assert not loaded, sorted(set(loaded))[:20]
+
+
+def test_hadoops_auth_cookie_spares_the_kerberos_exchange(realm, proxy, tmp_path):
+    cookie_proxy = SpnegoProxy(proxy.upstream, realm, "cookie")
+    cache = tmp_path / "alice.ccache"
+    realm.kinit(cache)
+    km, kc = start_new_kernel(kernel_name=KERNEL_NAME, startup_timeout=60,
+                              env={**os.environ, **kernel_env(realm, cookie_proxy, cache)})
+    try:
+        for _ in range(3):
+            reply, outputs = run_cell(kc, "%%info", timeout=60)
+            assert reply["status"] == "ok", (reply, outputs)
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=False)
+        cookie_proxy.stop()
+    assert len(authenticated(cookie_proxy, "alice")) == 1, cookie_proxy.lines
+    assert len([line for line in cookie_proxy.lines if line.startswith(f"cookie alice@{REALM} ")]) >= 2, cookie_proxy.lines
 
 
 def _first_cell_error(env):

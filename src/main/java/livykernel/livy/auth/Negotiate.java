@@ -17,8 +17,9 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * SPNEGO ({@code Authorization: Negotiate}) for every request to Livy, as sparkmagic's
  * {@code auth: "Kerberos"}: answers a 401 {@code WWW-Authenticate: Negotiate} with a token, checks
- * Livy's mutual-authentication token, and after the first success at a host sends a fresh token
- * with every request there to save the 401 round trip. Each failure is one sentence
+ * Livy's mutual-authentication token, and after the first success at a host sends the cookie Livy
+ * set (Hadoop's {@code hadoop.auth}) or else a fresh token with every request there, to save the
+ * 401 round trip. Each failure is one sentence
  * ({@link LivyException}, never retried, no stack trace).
  */
 public final class Negotiate implements Interceptor {
@@ -29,6 +30,7 @@ public final class Negotiate implements Interceptor {
     private final SpnegoTokens tokens;
     private final KerberosOptions.Mutual mutual;
     private final Set<String> preemptive = ConcurrentHashMap.newKeySet();
+    private final AuthCookies cookies = new AuthCookies();
 
     Negotiate(SpnegoTokens tokens, KerberosOptions.Mutual mutual) {
         this.tokens = tokens;
@@ -48,11 +50,23 @@ public final class Negotiate implements Interceptor {
     public Response intercept(Chain chain) throws IOException {
         Request request = chain.request();
         String host = request.url().host();
+        String cookie = cookies.header(host);
+        if (cookie != null) {
+            // Hadoop's AuthenticationFilter (Livy's) signs a hadoop.auth cookie for the authenticated user:
+            // sent back, it spares both sides a Kerberos exchange until it expires
+            Response r = chain.proceed(request.newBuilder().header("Cookie", cookie).build());
+            if (r.code() != 401) {
+                cookies.remember(host, r);
+                return r;
+            }
+            r.close();
+            cookies.forget(host);
+        }
         if (preemptive.contains(host)) {
             SpnegoTokens.Exchange ex = tokens.begin(host);
             Response r = chain.proceed(withToken(request, ex));
             if (r.code() != 401) {
-                return checked(r, ex, request);
+                return cookies.remember(host, checked(r, ex, request));
             }
             // Livy no longer takes the ticket (restarted with a new key, or the ticket ran out): a full round
             ex.close();
@@ -87,7 +101,7 @@ public final class Negotiate implements Interceptor {
         }
         Response checked = checked(answered, ex, request);
         preemptive.add(host);
-        return checked;
+        return cookies.remember(host, checked);
     }
 
     /** Verifies Livy's mutual-authentication token in a 2xx answer (requests-kerberos checks the same ones). */

@@ -135,6 +135,31 @@ class NegotiateTest {
         assertEquals(5, server.getRequestCount());
     }
 
+    @Test
+    void hadoopsAuthCookieIsSentBackInsteadOfANewTokenUntilRefused() throws Exception {
+        server.enqueue(unauthorized(CHALLENGE));
+        server.enqueue(ok(MUTUAL).addHeader("Set-Cookie", "hadoop.auth=\"u=alice&t=kerberos&s=sig1\"; Path=/; HttpOnly"));
+        server.enqueue(ok(null));
+        server.enqueue(unauthorized(CHALLENGE));   // the cookie expired: the token round again
+        server.enqueue(ok(MUTUAL).addHeader("Set-Cookie", "hadoop.auth=\"u=alice&t=kerberos&s=sig2\"; Path=/"));
+        server.enqueue(ok(null));
+        LivyClient c = client(KerberosOptions.Mutual.REQUIRED);
+        for (int i = 0; i < 4; i++) {
+            assertEquals(1, c.getSession(1).id());
+        }
+        List<RecordedRequest> seen = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            seen.add(server.takeRequest(1, TimeUnit.SECONDS));
+        }
+        assertEquals("hadoop.auth=\"u=alice&t=kerberos&s=sig1\"", seen.get(2).getHeader("Cookie"));
+        assertNull(seen.get(2).getHeader("Authorization"), "no token beside the cookie");
+        assertEquals(seen.get(2).getHeader("Cookie"), seen.get(3).getHeader("Cookie"));
+        assertEquals("Negotiate " + b64("token-2"), seen.get(4).getHeader("Authorization"));
+        assertNull(seen.get(4).getHeader("Cookie"), "the refused cookie is dropped");
+        assertEquals("hadoop.auth=\"u=alice&t=kerberos&s=sig2\"", seen.get(5).getHeader("Cookie"));
+        assertEquals(2, tokens.issued);
+    }
+
     private static String b64(String s) {
         return Base64.getEncoder().encodeToString(s.getBytes(StandardCharsets.UTF_8));
     }

@@ -31,7 +31,9 @@ import java.util.concurrent.Executors;
  * with the challenge; a valid token (checked with the service keytab) is forwarded to the
  * upstream endpoint and answered with Livy's mutual-authentication token.
  * JDK only, so the tests run it as {@code java -cp target/test-classes livykernel.livy.auth.SpnegoProxy
- * UPSTREAM_URL KEYTAB PRINCIPAL}; it prints its port, then one line per authenticated client principal.
+ * UPSTREAM_URL KEYTAB PRINCIPAL [cookie]}; it prints its port, then one line per request ("authenticated
+ * PRINCIPAL …", "cookie PRINCIPAL …" or "rejected …"). With {@code cookie} it also signs the client in with a
+ * {@code hadoop.auth} cookie as Hadoop does, and takes that cookie instead of a token.
  */
 public final class SpnegoProxy {
 
@@ -41,9 +43,12 @@ public final class SpnegoProxy {
     private final String upstream;
     private final Subject service;
     private final GSSCredential acceptor;
+    private final boolean issuesCookies;
+    private final Map<String, String> cookieUsers = new java.util.concurrent.ConcurrentHashMap<>();
 
-    private SpnegoProxy(String upstream, String keytab, String principal) throws Exception {
+    private SpnegoProxy(String upstream, String keytab, String principal, boolean issuesCookies) throws Exception {
         this.upstream = upstream.replaceAll("/$", "");
+        this.issuesCookies = issuesCookies;
         Map<String, String> o = Map.of("useKeyTab", "true", "keyTab", keytab, "principal", principal, "storeKey", "true",
                 "isInitiator", "false", "doNotPrompt", "true");
         Configuration conf = new Configuration() {
@@ -62,7 +67,7 @@ public final class SpnegoProxy {
     }
 
     public static void main(String[] args) throws Exception {
-        SpnegoProxy proxy = new SpnegoProxy(args[0], args[1], args[2]);
+        SpnegoProxy proxy = new SpnegoProxy(args[0], args[1], args[2], args.length > 3 && args[3].equals("cookie"));
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 50);
         server.createContext("/", proxy::handle);
         server.setExecutor(Executors.newFixedThreadPool(8));
@@ -78,6 +83,14 @@ public final class SpnegoProxy {
 
     private void handle(HttpExchange x) throws IOException {
         try (x) {
+            String cookie = x.getRequestHeaders().getFirst("Cookie");
+            String user = cookie == null ? null : cookieUsers.get(cookie.replaceAll(".*hadoop\\.auth=([^;]*).*", "$1"));
+            if (user != null) {
+                System.out.println("cookie " + user + " " + x.getRequestMethod() + " " + x.getRequestURI());
+                System.out.flush();
+                forward(x, null);
+                return;
+            }
             String auth = x.getRequestHeaders().getFirst("Authorization");
             if (auth == null || !auth.startsWith("Negotiate ")) {
                 reject(x, "Authentication required");
@@ -107,6 +120,11 @@ public final class SpnegoProxy {
             }
             System.out.println("authenticated " + client + " " + x.getRequestMethod() + " " + x.getRequestURI());
             System.out.flush();
+            if (issuesCookies) {
+                String value = "\"u=" + client + "&t=kerberos&s=" + java.util.UUID.randomUUID() + "\"";
+                cookieUsers.put(value, client);
+                x.getResponseHeaders().add("Set-Cookie", "hadoop.auth=" + value + "; Path=/; HttpOnly");
+            }
             forward(x, out);
         }
     }
@@ -134,7 +152,7 @@ public final class SpnegoProxy {
         byte[] answer = in == null ? new byte[0] : in.readAllBytes();
         for (Map.Entry<String, List<String>> h : c.getHeaderFields().entrySet()) {
             if (h.getKey() != null && !HOP.contains(h.getKey().toLowerCase())) {
-                x.getResponseHeaders().put(h.getKey(), h.getValue());
+                x.getResponseHeaders().computeIfAbsent(h.getKey(), k -> new java.util.ArrayList<>()).addAll(h.getValue());
             }
         }
         if (mutualToken != null && mutualToken.length > 0) {
