@@ -243,16 +243,24 @@ def test_hadoops_auth_cookie_spares_the_kerberos_exchange(realm, proxy, tmp_path
     cookie_proxy = SpnegoProxy(proxy.upstream, realm, "cookie")
     cache = tmp_path / "alice.ccache"
     realm.kinit(cache)
-    km, kc = start_new_kernel(kernel_name=KERNEL_NAME, startup_timeout=60,
-                              env={**os.environ, **kernel_env(realm, cookie_proxy, cache)})
-    try:
-        for _ in range(3):
-            reply, outputs = run_cell(kc, "%%info", timeout=60)
-            assert reply["status"] == "ok", (reply, outputs)
-    finally:
-        kc.stop_channels()
-        km.shutdown_kernel(now=False)
-        cookie_proxy.stop()
+    stderr = tmp_path / "kernel.stderr"
+    shown = []
+    with open(stderr, "w") as err:
+        km, kc = start_new_kernel(kernel_name=KERNEL_NAME, startup_timeout=60, stderr=err,
+                                  env={**os.environ, **kernel_env(realm, cookie_proxy, cache), "LIVY_KERNEL_LOG_LEVEL": "debug"})
+        try:
+            for _ in range(3):
+                reply, outputs = run_cell(kc, "%%info", timeout=60)
+                assert reply["status"] == "ok", (reply, outputs)
+                shown.append(json.dumps([c for _, c in outputs]))
+        finally:
+            kc.stop_channels()
+            km.shutdown_kernel(now=False)
+            cookie_proxy.stop()
+    issued = [line.split(" ", 1)[1].strip() for line in cookie_proxy.lines if line.startswith("issued ")]
+    assert len(issued) == 1, cookie_proxy.lines
+    assert_no_secrets({"the hadoop.auth cookie": issued[0].strip('"')},
+                      {"kernel stderr (debug)": stderr, "%%info": "\n".join(shown)})
     assert len(authenticated(cookie_proxy, "alice")) == 1, cookie_proxy.lines
     assert len([line for line in cookie_proxy.lines if line.startswith(f"cookie alice@{REALM} ")]) >= 2, cookie_proxy.lines
 

@@ -123,6 +123,7 @@ public final class SpnegoProxy {
             if (issuesCookies) {
                 String value = "\"u=" + client + "&t=kerberos&s=" + java.util.UUID.randomUUID() + "\"";
                 cookieUsers.put(value, client);
+                System.out.println("issued " + value);
                 x.getResponseHeaders().add("Set-Cookie", "hadoop.auth=" + value + "; Path=/; HttpOnly");
             }
             forward(x, out);
