@@ -30,7 +30,8 @@ def kernelspec(tmp_path_factory):
     # Kernels of one test run must not pick up a developer's own Livy settings.
     for var in ("LIVY_URL", "LIVY_USERNAME", "LIVY_PASSWORD", "LIVY_AUTH", "LIVY_KERNEL_CONFIG",
                 "LIVY_CA_BUNDLE", "LIVY_CLIENT_CERT", "LIVY_CLIENT_KEY", "LIVY_CLIENT_KEY_PASSWORD",
-                "LIVY_PROXY_USER", "LIVY_KERNEL_PROXY_USER_FROM_NOTEBOOK_USER", "EMR_SERVERLESS_SESSION_RUNTIME_ROLE_ARN"):
+                "LIVY_PROXY_USER", "LIVY_KERNEL_PROXY_USER_FROM_NOTEBOOK_USER", "EMR_SERVERLESS_SESSION_RUNTIME_ROLE_ARN",
+                "LIVY_KERBEROS_PRINCIPAL", "LIVY_KERBEROS_KEYTAB"):
         os.environ.pop(var, None)
     os.environ["SPARKMAGIC_CONF_DIR"] = str(tmp_path_factory.mktemp("no-sparkmagic"))
     spec = data / "kernels" / KERNEL_NAME

@@ -18,6 +18,7 @@ from cryptography.x509.oid import NameOID
 from jupyter_client.manager import start_new_kernel
 
 from conftest import KERNEL_NAME, LocalLivy, run_cell, stdout_of
+from secret_helpers import assert_no_secrets, cell_texts, run_notebook
 
 KEY_PASSWORD = "tls-test-pw"
 
@@ -226,3 +227,17 @@ def test_a_bad_server_certificate_is_the_first_cells_error_in_one_sentence(proxi
     finally:
         kc.stop_channels()
         km.shutdown_kernel(now=False)
+
+
+def test_the_key_password_and_the_key_show_nowhere(proxied, pki, tmp_path):
+    livy, proxy = proxied
+    path = tmp_path / "tls.ipynb"
+    nb, stderr = run_notebook(path, ["print(spark.range(3).count())", "%%info"],
+                              {**_kernel_env(livy, proxy, pki), "LIVY_KERNEL_LOG_LEVEL": "debug"})
+    texts = cell_texts(nb)
+    assert "3" in texts and str(pki["client_key"]) in texts and "client_key_password" in texts, texts
+    key_body = "".join(line for line in pki["client_key"].read_text().splitlines() if ":" not in line and "-----" not in line)
+    assert_no_secrets({"client_key_password": KEY_PASSWORD, "the client key": key_body[:64],
+                       "the endpoint's Basic password": livy.password},
+                      {"saved notebook": path, "kernel stderr (debug)": stderr, "outputs": texts},
+                      basic_user=livy.username)

@@ -1,10 +1,13 @@
 package livykernel;
 
+import livykernel.config.KerberosSettings;
 import livykernel.config.KernelConfig;
 import livykernel.livy.LivyClient;
 import livykernel.livy.SigV4Auth;
 import livykernel.livy.SigV4Signer;
 import livykernel.livy.TlsFiles;
+import livykernel.livy.auth.KerberosOptions;
+import livykernel.livy.auth.Negotiate;
 import livykernel.local.LocalLivyOptions;
 import livykernel.local.LocalLivyServer;
 import org.slf4j.Logger;
@@ -51,13 +54,22 @@ final class LivyEndpoint implements Supplier<LivyClient>, AutoCloseable {
         }
         client = new LivyClient(new LivyClient.Settings(effective.livyUrl(), effective.username(), effective.password(),
                 effective.customHeaders(), effective.connectTimeout(), effective.readTimeout(), null,
-                effective.ignoreSslErrors(), tlsFiles(effective), effective.signsWithSigV4() ? sigV4(effective) : null));
+                effective.ignoreSslErrors(), tlsFiles(effective), authenticator(effective)));
         return client;
     }
 
-    private static SigV4Auth sigV4(KernelConfig c) {
-        return SigV4Auth.withSdk(SigV4Signer.Options.forLivy(c.livyUrl(), c.aws().region(), c.aws().profile(),
-                c.aws().signingService()));
+    /** The request authenticator for the configured auth; the SDK and GSS classes load only in their branch. */
+    private static okhttp3.Interceptor authenticator(KernelConfig c) {
+        if (c.signsWithSigV4()) {
+            return SigV4Auth.withSdk(SigV4Signer.Options.forLivy(c.livyUrl(), c.aws().region(), c.aws().profile(),
+                    c.aws().signingService()));
+        }
+        if (!c.usesKerberos()) {
+            return null;
+        }
+        KerberosSettings k = c.kerberos();
+        return Negotiate.kerberos(new KerberosOptions(k.principal(), path(k.keytab()), k.service(), k.hostnameOverride(),
+                KerberosOptions.Mutual.valueOf(k.mutual().name())));
     }
 
     private static TlsFiles tlsFiles(KernelConfig c) {

@@ -80,8 +80,10 @@ public final class ConfigLoader {
         } else {
             url = url.replaceAll("/+$", "");
         }
+        KerberosSettings kerberos = kerberos(creds, merged, problems);
         if (auth == null || auth.isBlank()) {
-            auth = (isBlank(username) && isBlank(password)) ? "None" : "Basic_Access";
+            auth = kerberos.keytab() != null ? "Kerberos"
+                    : (isBlank(username) && isBlank(password)) ? "None" : "Basic_Access";
         }
         auth = canonicalAuth(auth.trim(), merged.path("authenticators"));
 
@@ -190,6 +192,7 @@ public final class ConfigLoader {
                 .maxOutputBytes(outputBytes)
                 .aws(aws)
                 .attachSessionId(attachTo < 0 ? null : attachTo)
+                .kerberos(kerberos)
                 .build();
     }
 
@@ -262,6 +265,26 @@ public final class ConfigLoader {
         Map<String, Object> out = new LinkedHashMap<>(sessionConfigs);
         out.put("conf", conf);
         return out;
+    }
+
+    /**
+     * sparkmagic's {@code kerberos_auth_configuration} (requests-kerberos' arguments: principal, service,
+     * hostname_override, mutual_authentication), under our own {@code kerberos_principal} and
+     * {@code kerberos_keytab} (credentials block or top level) and the environment.
+     */
+    private KerberosSettings kerberos(JsonNode creds, JsonNode root, List<String> problems) {
+        JsonNode kac = root.path("kerberos_auth_configuration");
+        String principal = firstNonBlank(env.get("LIVY_KERBEROS_PRINCIPAL"), text(creds, "kerberos_principal"),
+                text(root, "kerberos_principal"), text(kac, "principal"));
+        String keytab = tlsSetting(creds, root, "kerberos_keytab", "LIVY_KERBEROS_KEYTAB");
+        String mutualText = text(kac, "mutual_authentication");
+        KerberosSettings.Mutual mutual = KerberosSettings.mutual(mutualText);
+        if (mutualText != null && mutual == null) {
+            problems.add("kerberos_auth_configuration.mutual_authentication must be 1 (REQUIRED), 2 (OPTIONAL) or"
+                    + " 3 (DISABLED), not '" + mutualText + "'; using REQUIRED.");
+        }
+        return new KerberosSettings(emptyToNull(principal), keytab, text(kac, "service"),
+                emptyToNull(text(kac, "hostname_override")), mutual);
     }
 
     /** A file path from the environment, the credentials block or the top level, with {@code ~} expanded. */

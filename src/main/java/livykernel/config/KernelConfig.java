@@ -10,7 +10,7 @@ import java.util.Map;
  * Made through {@link #builder()} or {@link #toBuilder()}, never positionally.
  *
  * @param livyUrl           Livy endpoint, or null for the embedded local endpoint
- * @param auth              "None", "Basic_Access" or {@link #AWS_SIGV4}; other names are kept as configured
+ * @param auth              "None", "Basic_Access", "Kerberos" (sparkmagic's names) or {@link #AWS_SIGV4}; other names are kept as configured
  * @param sessionConfigs    body of POST /sessions (defaults merged underneath), without kind
  * @param ignoreSslErrors   for an https Livy: trust any certificate and skip hostname checks
  * @param configProblems    readable descriptions of config files that could not be used
@@ -31,6 +31,7 @@ import java.util.Map;
  * @param aws               the EMR cluster and AWS access for the S3 archive of gone sessions' logs
  * @param localKernelPython the interpreter of the kernel's local Python (%%local, -o); null: python3
  * @param attachSessionId   a Livy session to attach to at the first cell instead of creating one (never deleted), or null
+ * @param kerberos          the Kerberos login and Livy's principal, used when {@code auth} is "Kerberos"
  */
 public record KernelConfig(
         String livyUrl,
@@ -60,7 +61,8 @@ public record KernelConfig(
         int maxOutputBytes,
         AwsSettings aws,
         String localKernelPython,
-        Integer attachSessionId) {
+        Integer attachSessionId,
+        KerberosSettings kerberos) {
 
     /** The auth value for AWS Signature Version 4 (EMR Serverless), also what sparkmagic's AWS authenticator maps to. */
     public static final String AWS_SIGV4 = "AWS_SigV4";
@@ -69,6 +71,12 @@ public record KernelConfig(
         sessionConfigs = Map.copyOf(sessionConfigs);
         customHeaders = Map.copyOf(customHeaders);
         configProblems = List.copyOf(configProblems);
+        kerberos = kerberos == null ? KerberosSettings.DEFAULT : kerberos;
+    }
+
+    /** True for sparkmagic's {@code auth: "Kerberos"} (SPNEGO) on a remote Livy; the embedded endpoint has its own auth. */
+    public boolean usesKerberos() {
+        return "Kerberos".equalsIgnoreCase(auth) && livyUrl != null;
     }
 
     /** Leaves the password and key password out: records print every component otherwise. */
@@ -144,6 +152,7 @@ public record KernelConfig(
         private AwsSettings aws = AwsSettings.NONE;
         private String localKernelPython;
         private Integer attachSessionId;
+        private KerberosSettings kerberos = KerberosSettings.DEFAULT;
 
         private Builder() {
         }
@@ -177,6 +186,7 @@ public record KernelConfig(
             displayMaxBytes = c.displayMaxBytes;
             maxOutputBytes = c.maxOutputBytes;
             aws = c.aws;
+            kerberos = c.kerberos;
         }
 
         /** Null selects the embedded local endpoint. */
@@ -324,13 +334,18 @@ public record KernelConfig(
             return this;
         }
 
+        public Builder kerberos(KerberosSettings v) {
+            kerberos = v;
+            return this;
+        }
+
         public KernelConfig build() {
             return new KernelConfig(livyUrl, auth, username, password, sessionConfigs, customHeaders,
                     heartbeatTimeoutSeconds, sessionStartupTimeout, connectTimeout, readTimeout,
                     ignoreSslErrors, localPython, configProblems, progressMode, sessionAutoRecreate,
                     caBundle, clientCert, clientKey, clientKeyPassword, richResults, sessionPrestart,
                     sessionIdleKeepalive, displayMaxRows, displayMaxBytes, maxOutputBytes, aws,
-                    localKernelPython, attachSessionId);
+                    localKernelPython, attachSessionId, kerberos);
         }
     }
 }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import okhttp3.ConnectionSpec;
 import okhttp3.Credentials;
 import okhttp3.HttpUrl;
+import okhttp3.Interceptor;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
@@ -55,11 +56,14 @@ public final class LivyClient {
      * @param ignoreSslErrors for an https URL: accept any certificate and host name (sparkmagic's
      *                        {@code ignore_ssl_errors}); no effect on http
      * @param tls             CA bundle and client certificate for https (Livy's and the Spark UI's)
-     * @param auth            a scheme that authenticates each attempt of a Livy call (SigV4), or null
+     * @param auth            authenticates each request: a {@link LivyAuth} (SigV4) runs as a network
+     *                        interceptor and sees every attempt and redirect; any other interceptor
+     *                        (Kerberos' {@code livy.auth.Negotiate}, which answers a 401 with a new
+     *                        attempt) runs inside the retries; null: none
      */
     public record Settings(String url, String username, String password, Map<String, String> headers,
                            Duration connectTimeout, Duration readTimeout, List<Long> retryBackoffMillis,
-                           boolean ignoreSslErrors, TlsFiles tls, LivyAuth auth) {
+                           boolean ignoreSslErrors, TlsFiles tls, Interceptor auth) {
         public Settings {
             headers = headers == null ? Map.of() : Map.copyOf(headers);
             retryBackoffMillis = retryBackoffMillis == null ? List.of(200L, 500L, 1000L, 2000L) : List.copyOf(retryBackoffMillis);
@@ -89,7 +93,8 @@ public final class LivyClient {
         /** Leaves the password out: records print every component otherwise. */
         @Override
         public String toString() {
-            return "Settings[url=" + url + ", username=" + username + ", tls=" + tls + "]";
+            return "Settings[url=" + url + ", username=" + username + ", tls=" + tls
+                    + (auth != null ? ", auth=" + auth.getClass().getSimpleName() : "") + "]";
         }
     }
 
@@ -122,10 +127,13 @@ public final class LivyClient {
                     return chain.proceed(b.build());
                 })
                 .addInterceptor(new RetryInterceptor(settings.retryBackoffMillis()));
-        // A network interceptor sees every attempt the retries and followed redirects make.
-        this.auth = settings.auth();
+        // A network interceptor sees every attempt the retries and followed redirects make; an
+        // application one may answer a challenge with another attempt of its own.
+        this.auth = settings.auth() instanceof LivyAuth a ? a : null;
         if (auth != null) {
             builder.addNetworkInterceptor(auth);
+        } else if (settings.auth() != null) {
+            builder.addInterceptor(settings.auth());
         }
         this.trustsAnyCertificate = settings.ignoreSslErrors() && parsed.isHttps();
         if (trustsAnyCertificate) {

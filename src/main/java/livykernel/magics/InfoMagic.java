@@ -1,7 +1,9 @@
 package livykernel.magics;
 
 import livykernel.display.Bundles;
+import livykernel.config.KerberosSettings;
 import livykernel.config.KernelConfig;
+import livykernel.livy.auth.TicketCache;
 import livykernel.display.InfoReport;
 import livykernel.kernel.CellOutput;
 import livykernel.kernel.CellResult;
@@ -98,6 +100,35 @@ final class InfoMagic implements Magic {
         return m % 60 == 0 && m > 0 ? (m / 60) + " h" : m > 0 ? m + " min" : d.toSeconds() + " s";
     }
 
+    /** Who the kernel is to Kerberos and where its tickets come from; a keytab by its path only. */
+    private static void kerberos(KernelConfig c, Map<String, Object> e) {
+        KerberosSettings k = c.kerberos();
+        if (k.keytab() != null) {
+            e.put("kerberos_principal", k.principal() != null ? k.principal() : "(not set: kerberos_principal is needed with a keytab)");
+            e.put("kerberos_keytab", k.keytab());
+        } else {
+            java.nio.file.Path cache = TicketCache.location();
+            TicketCache.Contents held = TicketCache.read(cache);
+            e.put("kerberos_principal", k.principal() != null ? k.principal()
+                    : held != null ? held.principal() : "(the ticket cache's, which holds none now)");
+            e.put("kerberos_ticket_cache", cache == null ? "KRB5CCNAME=" + System.getenv("KRB5CCNAME") + " (Java cannot read it)"
+                    : held == null ? cache + " (missing: run kinit)"
+                    : held.tgtEnd() == null ? cache.toString()
+                    : cache + (held.tgtEnd().isAfter(java.time.Instant.now()) ? " (valid until " : " (expired at ")
+                    + held.tgtEnd().truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + ")");
+        }
+        String host = k.hostnameOverride();
+        if (host == null) {
+            try {
+                host = java.net.URI.create(c.livyUrl()).getHost();
+            } catch (RuntimeException bad) {
+                host = null;
+            }
+            host = host == null ? "<Livy's host>" : host;
+        }
+        e.put("kerberos_service", k.service() + "/" + host + ", mutual authentication " + k.mutual().name().toLowerCase());
+    }
+
     /** The endpoint settings in effect, secrets masked. */
     private Map<String, Object> endpoint() {
         KernelConfig c = ctx.config();
@@ -117,6 +148,9 @@ final class InfoMagic implements Magic {
                     + (o.region() != null ? "region " + o.region() : "the region of AWS_REGION or the profile") + ", with the credentials of "
                     + (o.profile() != null ? "profile " + o.profile() : "the default chain (AWS_ACCESS_KEY_ID…, "
                     + "AWS_PROFILE, ~/.aws/credentials, instance role)"));
+        }
+        if (c.usesKerberos()) {
+            kerberos(c, e);
         }
         if (!c.customHeaders().isEmpty()) {
             e.put("custom_headers", SecretMasker.mask(c.customHeaders()));

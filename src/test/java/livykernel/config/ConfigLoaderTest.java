@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.*;
@@ -128,6 +129,42 @@ class ConfigLoaderTest {
         assertEquals("2g", c.sessionConfigs().get("driverMemory"));
         assertEquals("bob", c.sessionConfigs().get("proxyUser"));
         assertEquals(Map.of("spark.a", "1", "spark.b", "3"), c.sessionConfigs().get("conf"));
+    }
+
+    @Test
+    void readsSparkmagicsKerberosConfigUnchanged() throws IOException {
+        // as sparkmagic's example_config.json and its README write it
+        sparkmagic("""
+                {"kernel_python_credentials": {"username": "", "password": "", "url": "http://livy.corp:8998", "auth": "Kerberos"},
+                 "authenticators": {"Kerberos": "sparkmagic.auth.kerberos.Kerberos", "None": "sparkmagic.auth.customauth.Authenticator",
+                                    "Basic_Access": "sparkmagic.auth.basic.Basic"},
+                 "kerberos_auth_configuration": {"mutual_authentication": 2, "service": "livy", "hostname_override": "gw.corp",
+                                                 "principal": "alice@CORP"}}
+                """);
+        KernelConfig c = load(Map.of());
+        assertTrue(c.usesKerberos());
+        assertEquals(new KerberosSettings("alice@CORP", null, "livy", "gw.corp", KerberosSettings.Mutual.OPTIONAL), c.kerberos());
+        assertEquals(List.of(), c.configProblems());
+    }
+
+    @Test
+    void kerberosKeytabAndPrincipalComeFromTheFileOrTheEnvironment() throws IOException {
+        sparkmagic("""
+                {"kernel_python_credentials": {"url": "http://livy.corp:8998", "kerberos_principal": "svc@CORP",
+                                               "kerberos_keytab": "~/svc.keytab"},
+                 "kerberos_auth_configuration": {"mutual_authentication": "sometimes"}}
+                """);
+        KernelConfig c = load(Map.of());
+        assertTrue(c.usesKerberos(), "a keytab without an auth key means Kerberos");
+        assertEquals(home + "/svc.keytab", c.kerberos().keytab());
+        assertEquals("svc@CORP", c.kerberos().principal());
+        assertEquals("HTTP", c.kerberos().service());
+        assertEquals(KerberosSettings.Mutual.REQUIRED, c.kerberos().mutual());
+        assertTrue(c.configProblems().get(0).contains("mutual_authentication must be 1 (REQUIRED)"), c.configProblems().toString());
+        KernelConfig e = load(Map.of("LIVY_KERBEROS_PRINCIPAL", "other@CORP", "LIVY_KERBEROS_KEYTAB", "/k"));
+        assertEquals("other@CORP", e.kerberos().principal());
+        assertEquals("/k", e.kerberos().keytab());
+        assertFalse(load(Map.of("LIVY_AUTH", "None", "LIVY_KERBEROS_KEYTAB", "/k")).usesKerberos());
     }
 
     @Test

@@ -69,10 +69,10 @@ class LivyRequestsTest {
 
     @Test
     void sparkUisOfTheEmbeddedEndpointAcceptNoKillsUnlessTheUserTurnsThemOn() {
-        LocalSession plain = new LocalSession(1, create("{\"kind\":\"pyspark\"}"), "u", Duration.ofMinutes(1), 10);
+        LocalSession plain = new LocalSession(1, create("{\"kind\":\"pyspark\"}"), "u", Duration.ofMinutes(1), 10, "local[*]");
         assertEquals("false", plain.sparkConf().get("spark.ui.killEnabled"));
         LocalSession on = new LocalSession(2, create("{\"kind\":\"pyspark\",\"conf\":{\"spark.ui.killEnabled\":\"true\"}}"),
-                "u", Duration.ofMinutes(1), 10);
+                "u", Duration.ofMinutes(1), 10, "local[*]");
         assertEquals("true", on.sparkConf().get("spark.ui.killEnabled"));
     }
 }
