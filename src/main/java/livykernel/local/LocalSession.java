@@ -137,6 +137,7 @@ final class LocalSession {
                 state = SessionState.SHUTTING_DOWN;
             }
             d = driver;
+            notifyAll(); // held statement GETs answer now
         }
         CompletableFuture<Void> killed = d == null ? CompletableFuture.completedFuture(null) : d.killTree(3000);
         return killed.whenComplete((v, e) -> {
@@ -145,6 +146,7 @@ final class LocalSession {
                 if (finishedAt == 0) {
                     finishedAt = System.currentTimeMillis();
                 }
+                notifyAll();
             }
             completions.values().forEach(f -> f.complete(List.of()));
         });
@@ -217,6 +219,7 @@ final class LocalSession {
             st.progress = 1.0;
             st.state = st.state == StatementState.CANCELLING || interrupted
                     ? StatementState.CANCELLED : StatementState.AVAILABLE;
+            notifyAll();
         }
         // Livy counts the REPL's busy→idle transition as activity.
         lastActivity = System.currentTimeMillis();
@@ -262,6 +265,7 @@ final class LocalSession {
             }
             waiting.clear();
             running = null;
+            notifyAll();
             // A start failure keeps its "error" state (the log says why); anything else is dead.
             if (state != SessionState.ERROR) {
                 state = SessionState.DEAD;
@@ -287,6 +291,7 @@ final class LocalSession {
         }
         next.state = StatementState.RUNNING;
         next.started = System.currentTimeMillis();
+        notifyAll();
         state = SessionState.BUSY;
         Map<String, Object> req = new HashMap<>();
         req.put("op", "execute");
@@ -347,6 +352,32 @@ final class LocalSession {
         return st.toJson();
     }
 
+    /**
+     * Holds the caller until statement {@code sid} leaves the state it is in now, the session
+     * stops, or {@code waitMillis} passes; at once for a finished or unknown statement. Every
+     * change of a statement's state notifies this session's monitor.
+     */
+    synchronized void awaitStatementChange(int sid, long waitMillis) {
+        LocalStatement st = statements.get(sid);
+        if (st == null) {
+            return;
+        }
+        StatementState seen = st.state;
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMillis);
+        while (st.state == seen && !seen.isDone() && state.isActive()) {
+            long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+            if (left <= 0) {
+                return;
+            }
+            try {
+                wait(left);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt(); // the server is stopping: answer what there is
+                return;
+            }
+        }
+    }
+
     /** Livy's statement list: {@code from}, {@code size} (default all), {@code order=desc}. */
     synchronized Map<String, Object> statements(int from, Integer size, boolean desc) {
         requireActive();
@@ -390,11 +421,13 @@ final class LocalSession {
                 waiting.remove(st);
                 st.state = StatementState.CANCELLED;
                 st.completed = System.currentTimeMillis();
+                notifyAll();
                 return;
             }
             if (st.state == StatementState.RUNNING) {
                 st.state = StatementState.CANCELLING;
                 d = driver;
+                notifyAll();
             }
         }
         if (d != null) {
