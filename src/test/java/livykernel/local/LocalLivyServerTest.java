@@ -28,7 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class LocalLivyServerTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String FAKE_DRIVER = """
+    /** A few lines of Python speaking the REPL driver protocol: statements "sleepN", "crash", else echo. */
+    static final String FAKE_DRIVER = """
             import json, os, sys, threading, time
             cancelled = threading.Event()
             jobs = []
