@@ -22,7 +22,8 @@ final class LivyRoutes implements HttpHandler {
     private static final String VERSION = "0.8.0-livy-kernel-local";
     /**
      * Held statement GETs: {@code GET /sessions/N/statements/M?waitForChangeMs=MS} answers when
-     * the statement's state changes or MS (at most this) passes. Advertised on every response in
+     * the statement's state changes, its progress moves (at most twice a second), or MS (at most
+     * this) passes. Advertised on every response in
      * {@link #WAIT_HEADER}, so a client sends the parameter only to an endpoint that said so.
      */
     static final long WAIT_MAX_MILLIS = 60_000;

@@ -203,8 +203,9 @@ final class LocalSession {
 
     private synchronized void onProgress(int sid, double progress) {
         LocalStatement st = statements.get(sid);
-        if (st != null && !st.state.isDone()) {
-            st.progress = Math.max(st.progress, progress);
+        if (st != null && !st.state.isDone() && progress > st.progress) {
+            st.progress = progress;
+            notifyAll();
         }
     }
 
@@ -352,10 +353,14 @@ final class LocalSession {
         return st.toJson();
     }
 
+    /** A held GET reports a running statement's new progress this often at most (progress bars without a Spark UI). */
+    static final long PROGRESS_EVERY_MILLIS = 500;
+
     /**
-     * Holds the caller until statement {@code sid} leaves the state it is in now, the session
-     * stops, or {@code waitMillis} passes; at once for a finished or unknown statement. Every
-     * change of a statement's state notifies this session's monitor.
+     * Holds the caller until statement {@code sid} leaves the state it is in now, its progress
+     * has changed and {@link #PROGRESS_EVERY_MILLIS} have passed, the session stops, or
+     * {@code waitMillis} passes; at once for a finished or unknown statement. Every change of a
+     * statement's state or progress notifies this session's monitor.
      */
     synchronized void awaitStatementChange(int sid, long waitMillis) {
         LocalStatement st = statements.get(sid);
@@ -363,14 +368,22 @@ final class LocalSession {
             return;
         }
         StatementState seen = st.state;
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMillis);
+        double seenProgress = st.progress;
+        long start = System.nanoTime();
+        long deadline = start + TimeUnit.MILLISECONDS.toNanos(waitMillis);
         while (st.state == seen && !seen.isDone() && state.isActive()) {
-            long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+            long now = System.nanoTime();
+            long held = TimeUnit.NANOSECONDS.toMillis(now - start);
+            boolean moved = st.progress != seenProgress;
+            if (moved && held >= PROGRESS_EVERY_MILLIS) {
+                return;
+            }
+            long left = TimeUnit.NANOSECONDS.toMillis(deadline - now);
             if (left <= 0) {
                 return;
             }
             try {
-                wait(left);
+                wait(Math.max(1, moved ? Math.min(left, PROGRESS_EVERY_MILLIS - held) : left));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt(); // the server is stopping: answer what there is
                 return;
