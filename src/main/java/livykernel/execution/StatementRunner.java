@@ -239,7 +239,7 @@ public final class StatementRunner {
         LivyClient livy = follow.livy;
         // Asked afresh before every poll: only an endpoint whose last answer granted held GETs gets one.
         Poller.Schedule schedule = elapsed -> livy.statementWaitMaxMillis() > 0
-                ? PollingPolicy.HELD.nextDelayMillis(elapsed) : policy.nextDelayMillis(elapsed);
+                ? PollingPolicy.HELD.nextDelayMillis(elapsed) : policy.nextDelayMillis(elapsed, follow.current.progress());
         Poller.Following<Ending> following = poller.follow(schedule, follow);
         try (RequestContext.Registration wake = request.onInterrupt(following::wake)) {
             return following.await();

@@ -59,4 +59,18 @@ public record PollingPolicy(Duration first, Duration floor, double fraction, Dur
         }
         return delay;
     }
+
+    /**
+     * As {@link #nextDelayMillis(long)}, knowing Livy's {@code progress} of the statement's Spark
+     * jobs (0..1; 0 for driver-side Python): a long statement is polled no later than the linear
+     * estimate of its end, but never sooner than the calm floor allows, so the rate bound holds.
+     */
+    public long nextDelayMillis(long elapsedMillis, double progress) {
+        long delay = nextDelayMillis(elapsedMillis);
+        if (!(progress > 0 && progress < 1) || delay <= calmFloor.toMillis()) {
+            return delay;
+        }
+        long estimate = (long) (elapsedMillis * (1 - progress) / progress);
+        return Math.max(calmFloor.toMillis(), Math.min(delay, estimate));
+    }
 }

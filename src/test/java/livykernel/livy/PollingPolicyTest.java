@@ -26,6 +26,16 @@ class PollingPolicyTest {
     }
 
     @Test
+    void livysProgressBringsALongStatementsNextPollForwardButNeverPastTheRateBound() {
+        assertEquals(policy.nextDelayMillis(8000), policy.nextDelayMillis(8000, 0.0), "no Spark jobs: the backoff");
+        assertEquals(policy.nextDelayMillis(8000), policy.nextDelayMillis(8000, 0.5), "far from done: the backoff");
+        assertEquals(421, policy.nextDelayMillis(8000, 0.95), "the linear estimate of the end");
+        assertEquals(334, policy.nextDelayMillis(8000, 0.999), "at most 3 polls/s");
+        assertEquals(policy.nextDelayMillis(200), policy.nextDelayMillis(200, 0.99), "short cells keep their schedule");
+        assertEquals(policy.nextDelayMillis(8000), policy.nextDelayMillis(8000, 1.0));
+    }
+
+    @Test
     void capsAtOneRequestEveryTwoSeconds() {
         assertEquals(2000, policy.nextDelayMillis(60_000));
         assertEquals(2000, policy.nextDelayMillis(3_600_000));
