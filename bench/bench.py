@@ -53,8 +53,10 @@ def log(*a):
 class CountingProxy:
     """HTTP/1.1 keep-alive reverse proxy on 127.0.0.1 that counts requests by (method, route)."""
 
-    def __init__(self, upstream: str, name: str):
+    def __init__(self, upstream: str, name: str, drop_headers=()):
+        """`drop_headers`: response headers it leaves out (to hide what an endpoint advertises)."""
         u = urllib.parse.urlparse(upstream)
+        dropped = {"connection", "keep-alive", "transfer-encoding", "content-length"} | {h.lower() for h in drop_headers}
         self.up_host, self.up_port = u.hostname, u.port or 80
         self.name = name
         self.lock = threading.Lock()
@@ -94,8 +96,7 @@ class CountingProxy:
                             self.send_error(502)
                             return
                 head = [f"HTTP/1.1 {resp.status} {resp.reason}"]
-                head += [f"{k}: {v}" for k, v in resp.getheaders()
-                         if k.lower() not in ("connection", "keep-alive", "transfer-encoding", "content-length")]
+                head += [f"{k}: {v}" for k, v in resp.getheaders() if k.lower() not in dropped]
                 head.append(f"Content-Length: {len(data)}")
                 self.wfile.write(("\r\n".join(head) + "\r\n\r\n").encode("latin-1") + data)
 
@@ -319,11 +320,17 @@ def orders(n):
     return [[OURS, THEIRS] if i % 2 == 0 else [THEIRS, OURS] for i in range(n)]
 
 
+class OnlyPart(Exception):
+    """Ends a run of one part (--only) before the rest of the bench."""
+
+
 def main():
+    import polling
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--jar", required=True)
     ap.add_argument("--python", required=True, help="Python with pyspark for the local endpoint")
+    ap.add_argument("--only", choices=["polling"], help="run only this part; prints its table, leaves results.md")
     a = ap.parse_args()
 
     q = a.quick
@@ -362,6 +369,9 @@ def main():
         flags_at = next(i for i, a in enumerate(spec_argv) if a.startswith("-"))
         raw["install_flags"] = spec_argv[flags_at:spec_argv.index("-jar")]
         raw["argv"] = {OURS: spec_argv, THEIRS: KernelSpecManager().get_kernel_spec(THEIRS).argv}
+        if a.only == "polling":
+            raw["polling"] = polling.run(ep, env, prox[THEIRS], q, Kernel, CountingProxy, log)
+            raise OnlyPart()
 
         # ---- 1. ready time and memory right after start (no Livy session), interleaved
         ready = {OURS: [], THEIRS: []}
@@ -507,8 +517,16 @@ def main():
                 ep.delete_all_sessions()
         raw.update(first_cell_after_pause_s=paused, first_cell_after_pause_requests=paused_req)
 
+        # ---- 4c. issue 14: requests and overhead with and without held GETs, peak RSS of big prints
+        raw["polling"] = polling.run(ep, env, prox[THEIRS], q, Kernel, CountingProxy, log)
+
         # ---- 5. progress widget cost (written by another engineer; optional)
         raw["progress"] = run_progress_hook(ep, prox, env, q)
+    except OnlyPart:
+        (WORK / "raw-polling.json").write_text(json.dumps(raw, indent=1))
+        print(polling.markdown(raw))
+        log("done (--only polling): bench/work/raw-polling.json; results.md left as it is")
+        return
     finally:
         for p in prox.values():
             p.close()

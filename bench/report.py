@@ -80,6 +80,8 @@ def write(raw: dict, bench: Path):
     for d in DURATIONS:
         o, t = raw["requests"][OURS][str(d)], raw["requests"][THEIRS][str(d)]
         row(f"HTTP requests per cell, `time.sleep({d})`", o, t, paired_ratios(o, t), "", None, num)
+    import polling
+    rows.extend(polling.rows(raw))
     prog = raw.get("progress", {})
     for pr in (prog.get("json") or {}).get("rows", []):
         rows.append((pr.get("measure", "progress"), "", "", f"{pr.get('median', float('nan')):.2f}× | "

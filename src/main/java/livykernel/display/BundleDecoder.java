@@ -38,6 +38,11 @@ public final class BundleDecoder {
         this(maxBytes, DEFAULT_MAX_TEXT);
     }
 
+    /** The largest display() bundle, which bounds a Livy table too. */
+    public int maxBytes() {
+        return maxBytes;
+    }
+
     public BundleDecoder() {
         this(SessionDisplay.DEFAULT_MAX_BYTES);
     }

@@ -1,6 +1,9 @@
 package livykernel.display;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import livykernel.kernel.CellResult;
 import livykernel.livy.StatementOutput;
@@ -66,29 +69,52 @@ public final class OutputMapper {
             outputs.add(new Output.Result(bundle));
         }
         if (data.has(LIVY_TABLE)) {
-            outputs.add(new Output.Result(tableBundle(data.get(LIVY_TABLE))));
+            outputs.add(new Output.Result(tableBundle(data.get(LIVY_TABLE), bundles.maxBytes())));
         }
         return new Rendered(outputs, CellResult.success());
     }
 
-    /** A Livy table ({@code headers:[{name,type}], data:[[…]]}) as HTML, text and the raw mime type. */
-    static Map<String, Object> tableBundle(JsonNode table) {
+    /**
+     * A Livy table ({@code headers:[{name,type}], data:[[…]]}) as HTML, text and the raw mime type.
+     * Each row is rendered three times, so rows past a quarter of {@code maxBytes} are left out
+     * of all three, with a caption saying how many were shown.
+     */
+    static Map<String, Object> tableBundle(JsonNode table, int maxBytes) {
         List<String> headers = new ArrayList<>();
         for (JsonNode h : table.path("headers")) {
             headers.add(h.path("name").asText());
         }
         List<List<Object>> rows = new ArrayList<>();
+        ArrayNode kept = JsonNodeFactory.instance.arrayNode();
+        long size = 0;
+        int total = table.path("data").size();
         for (JsonNode r : table.path("data")) {
             List<Object> row = new ArrayList<>();
             for (JsonNode c : r) {
-                row.add(c.isNull() ? null : c.isValueNode() ? c.asText() : c.toString());
+                String v = c.isNull() ? null : c.isValueNode() ? c.asText() : c.toString();
+                size += (v == null ? 4 : v.length()) + 3;
+                row.add(v);
+            }
+            if (size > maxBytes / 4) {
+                break;
             }
             rows.add(row);
+            kept.add(r);
         }
         Map<String, Object> bundle = new LinkedHashMap<>();
-        bundle.put("text/html", TableRenderer.html(headers, rows));
-        bundle.put("text/plain", TableRenderer.text(headers, rows));
-        bundle.put(LIVY_TABLE, JSON.convertValue(table, Object.class));
+        if (rows.size() == total) {
+            bundle.put("text/html", TableRenderer.html(headers, rows));
+            bundle.put("text/plain", TableRenderer.text(headers, rows));
+            bundle.put(LIVY_TABLE, JSON.convertValue(table, Object.class));
+            return bundle;
+        }
+        String caption = ResultTable.sizeCaption(rows.size(), total, maxBytes);
+        bundle.put("text/html", TableRenderer.html(headers, rows) + "\n<p class=\"livy-table-caption\">"
+                + Bundles.esc(caption) + "</p>");
+        bundle.put("text/plain", TableRenderer.text(headers, rows) + "\n" + caption);
+        ObjectNode cut = table.deepCopy();
+        cut.set("data", kept);
+        bundle.put(LIVY_TABLE, JSON.convertValue(cut, Object.class));
         return bundle;
     }
 

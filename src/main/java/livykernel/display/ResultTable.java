@@ -36,6 +36,25 @@ public record ResultTable(List<String> columns, List<String> sparkTypes, List<Li
         return new ResultTable(columns, types, rows, result.path("truncated").asBoolean(false));
     }
 
+    /**
+     * The caption for a result the session cut by size ({"size_cut": {"rows", "max_bytes"}} from
+     * its helper), or null when it did not: which rows are shown, of how many, and why.
+     */
+    public static String sizeCut(JsonNode result) {
+        JsonNode cut = result.path("size_cut");
+        if (!cut.isObject()) {
+            return null;
+        }
+        return sizeCaption(result.path("rows").size(), cut.path("rows").asLong(), cut.path("max_bytes").asLong())
+                + " -n N shows fewer rows; -o VAR brings them all to local pandas.";
+    }
+
+    /** What a table cut by size says: how many rows of how many, and the setting that cut it. */
+    public static String sizeCaption(long shown, long total, long maxBytes) {
+        return String.format(Locale.ROOT, "Showing the first %d of %d rows: the table would be over the %.1f MB "
+                + "display_max_bytes limit.", shown, total, maxBytes / (1024.0 * 1024.0));
+    }
+
     /** The caption under the table; says plainly when -n cut the result. */
     public String caption(int maxRows, String capFlag) {
         String n = rows.size() == 1 ? "1 row" : rows.size() + " rows";

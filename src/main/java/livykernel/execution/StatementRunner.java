@@ -43,6 +43,11 @@ public final class StatementRunner {
     /** POST /connect this often during a long statement: GET polls do not reset Livy's idle timer. */
     private static final long KEEPALIVE_MILLIS = 60_000;
     /**
+     * How long one held GET may wait for the statement to change, on an endpoint that grants it:
+     * well inside the keep-alive period, and short enough that a lost wake-up costs little.
+     */
+    static final long HOLD_MILLIS = 20_000;
+    /**
      * How long a running statement is still followed while Livy does not answer (a Livy restart
      * with session recovery, a load balancer failing over, a network blip): the statement keeps
      * running on the cluster, so giving up at the first failed poll would lose its output.
@@ -231,7 +236,11 @@ public final class StatementRunner {
     }
 
     private Ending follow(Follow follow, RequestContext request) throws InterruptedException {
-        Poller.Following<Ending> following = poller.follow(policy, follow);
+        LivyClient livy = follow.livy;
+        // Asked afresh before every poll: only an endpoint whose last answer granted held GETs gets one.
+        Poller.Schedule schedule = elapsed -> livy.statementWaitMaxMillis() > 0
+                ? PollingPolicy.HELD.nextDelayMillis(elapsed) : policy.nextDelayMillis(elapsed, follow.current.progress());
+        Poller.Following<Ending> following = poller.follow(schedule, follow);
         try (RequestContext.Registration wake = request.onInterrupt(following::wake)) {
             return following.await();
         }
@@ -255,8 +264,10 @@ public final class StatementRunner {
         private final Session session;
         private final CellOutput out;
         private final RequestContext request;
+        private final LivyClient.HeldStatement held;
         private volatile Statement current;
         private boolean cancelSent;
+        private long cancelSentAt = -1;
         private long cancelSeenAt = -1;
         private long outageSince = -1;
         private long lastKeepAlive;
@@ -267,6 +278,20 @@ public final class StatementRunner {
             this.current = statement;
             this.out = out;
             this.request = request;
+            this.held = livy.holdStatement(session.id(), statement.id());
+        }
+
+        @Override
+        public void abortPoll() {
+            held.abort();
+        }
+
+        /** A held GET outlasts neither the cancel wait nor the keep-alive period. */
+        private long holdMillis(long elapsed) {
+            if (cancelSent) {
+                return Math.max(1, CANCEL_WAIT_MILLIS - (elapsed - cancelSentAt) + 1);
+            }
+            return HOLD_MILLIS;
         }
 
         @Override
@@ -274,13 +299,18 @@ public final class StatementRunner {
             boolean interrupted = interrupted(request);
             if (interrupted && !cancelSent) {
                 cancelSent = true;
+                cancelSentAt = elapsed;
                 cancel();
             }
             Statement polled;
+            boolean holding = livy.statementWaitMaxMillis() > 0;
             try {
-                polled = livy.getStatement(session.id(), current.id());
+                polled = holding ? held.next(holdMillis(elapsed)) : livy.getStatement(session.id(), current.id());
             } catch (LivyException e) {
                 return outage(e, elapsed, interrupted);
+            }
+            if (polled == null) {
+                return null; // an interrupt ended the held GET: the next poll comes at once and cancels
             }
             if (outageSince >= 0) {
                 outageSince = -1;
@@ -292,7 +322,8 @@ public final class StatementRunner {
                 return new Ending.Finished(polled);
             }
             if (interrupted && cancelSeenAt < 0) {
-                cancelSeenAt = elapsed;
+                // A held GET may have waited out the cancel already: its clock starts at the cancel.
+                cancelSeenAt = holding ? cancelSentAt : elapsed;
             }
             if (cancelSeenAt >= 0 && elapsed - cancelSeenAt > CANCEL_WAIT_MILLIS) {
                 return new Ending.Interrupted("Livy is still cancelling the statement (driver-side Python code cannot "

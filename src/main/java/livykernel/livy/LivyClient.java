@@ -3,6 +3,7 @@ package livykernel.livy;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import okhttp3.Call;
 import okhttp3.ConnectionSpec;
 import okhttp3.Credentials;
 import okhttp3.HttpUrl;
@@ -25,6 +26,8 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
 /**
@@ -35,6 +38,14 @@ public final class LivyClient {
 
     private static final Logger LOG = LoggerFactory.getLogger(LivyClient.class);
     private static final MediaType JSON_TYPE = MediaType.get("application/json; charset=utf-8");
+    /**
+     * The response header by which the kernel's own endpoint says it can hold a statement GET
+     * until the statement changes ({@value #WAIT_PARAM}); its value is the longest wait it grants,
+     * in ms. Apache Livy never sends it, so it never sees the parameter.
+     */
+    public static final String WAIT_HEADER = "X-Livy-Kernel-Wait-For-Change-Max-Ms";
+    /** The query parameter of such a held GET: how long to wait for a change, in ms. */
+    public static final String WAIT_PARAM = "waitForChangeMs";
 
     private final HttpUrl base;
     private final OkHttpClient http;
@@ -49,6 +60,9 @@ public final class LivyClient {
     private final LivyAuth auth;
     // A TLS file that cannot be used: every call fails with its sentence, so that the first cell says it.
     private final LivyException setupError;
+    // What the endpoint last said about held GETs (0: it never did); shared with this client's copies.
+    private final AtomicLong waitMaxMillis;
+    private OkHttpClient heldHttp;
 
     /**
      * Connection settings for one Livy endpoint.
@@ -155,6 +169,7 @@ public final class LivyClient {
         }
         this.setupError = problem;
         this.http = builder.build();
+        this.waitMaxMillis = new AtomicLong();
     }
 
     /**
@@ -174,6 +189,7 @@ public final class LivyClient {
         this.probe = from.probe;
         this.auth = from.auth;
         this.setupError = from.setupError;
+        this.waitMaxMillis = from.waitMaxMillis;
     }
 
     /**
@@ -238,6 +254,81 @@ public final class LivyClient {
         return call(get(url("sessions", sessionId, "statements", statementId)), Statement::from);
     }
 
+    /**
+     * The longest a statement GET may be held on this endpoint, in ms, as its last answer said;
+     * 0 for Apache Livy (and any endpoint that never said so): then only plain GETs are sent.
+     */
+    public long statementWaitMaxMillis() {
+        return waitMaxMillis.get();
+    }
+
+    /** A statement followed with held GETs; {@link HeldStatement#abort} ends the one in flight. */
+    public HeldStatement holdStatement(int sessionId, int statementId) {
+        return new HeldStatement(sessionId, statementId);
+    }
+
+    /** Held GETs of one statement: each returns when the statement changes or its wait passes. */
+    public final class HeldStatement {
+        private final int sessionId;
+        private final int statementId;
+        private volatile Call inFlight;
+        private final AtomicBoolean abortRequested =
+                new AtomicBoolean();
+
+        private HeldStatement(int sessionId, int statementId) {
+            this.sessionId = sessionId;
+            this.statementId = statementId;
+        }
+
+        /**
+         * The statement after at most {@code waitMillis} (capped at what the endpoint grants),
+         * sooner when it changes; null when {@link #abort} ended the wait. An endpoint that no
+         * longer grants waits gets a plain GET.
+         */
+        public Statement next(long waitMillis) {
+            long wait = Math.min(waitMillis, statementWaitMaxMillis());
+            HttpUrl u = url("sessions", sessionId, "statements", statementId);
+            if (wait <= 0) {
+                return call(get(u), Statement::from);
+            }
+            Request request = get(u.newBuilder().addQueryParameter(WAIT_PARAM, String.valueOf(wait)).build());
+            Call call = heldHttp(wait).newCall(livyCall(request));
+            inFlight = call;
+            // An abort that came between two GETs ends this one at once (it would otherwise hold).
+            if (abortRequested.getAndSet(false)) {
+                call.cancel();
+            }
+            try {
+                return execute(call, request, Statement::from);
+            } catch (LivyException e) {
+                if (call.isCanceled()) {
+                    return null;
+                }
+                throw e;
+            } finally {
+                inFlight = null;
+            }
+        }
+
+        /** Ends the held GET in flight (or the next one): an interrupt must not wait for the endpoint. */
+        public void abort() {
+            abortRequested.set(true);
+            Call call = inFlight;
+            if (call != null) {
+                call.cancel();
+            }
+        }
+    }
+
+    /** The read timeout must outlast the wait, or a held GET would fail as a timeout. */
+    private synchronized OkHttpClient heldHttp(long waitMillis) {
+        long needed = http.readTimeoutMillis() + waitMillis;
+        if (heldHttp == null || heldHttp.readTimeoutMillis() < needed) {
+            heldHttp = http.newBuilder().readTimeout(Duration.ofMillis(needed + 30_000)).build();
+        }
+        return heldHttp;
+    }
+
     public void cancelStatement(int sessionId, int statementId) {
         call(post(url("sessions", sessionId, "statements", statementId, "cancel"), Map.of()), null);
     }
@@ -267,7 +358,7 @@ public final class LivyClient {
         if (setupError != null) {
             throw setupError;
         }
-        okhttp3.Call call = noRetryHttpFor(u).newCall(get(u));
+        Call call = noRetryHttpFor(u).newCall(get(u));
         call.timeout().timeout(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
         ClientCertificateProbe asking = u.isHttps() && !base.isHttps() ? sparkUiProbe : probe;
         try (Response response = call.execute()) {
@@ -333,6 +424,22 @@ public final class LivyClient {
         }
     }
 
+    /** Every answer says afresh whether held GETs are granted: a real Livy on the same address never does. */
+    private void noteWaitSupport(Response response) {
+        String granted = response.header(WAIT_HEADER);
+        long max = 0;
+        if (granted != null) {
+            try {
+                max = Math.max(0, Long.parseLong(granted.trim()));
+            } catch (NumberFormatException e) {
+                LOG.debug("ignoring {}: {}", WAIT_HEADER, granted);
+            }
+        }
+        if (waitMaxMillis.getAndSet(max) != max) {
+            LOG.debug("statement GETs held up to {} ms on {}", max, origin(base));
+        }
+    }
+
     private static void answered(ClientCertificateProbe p) {
         if (p != null) {
             p.answered();
@@ -344,14 +451,26 @@ public final class LivyClient {
         return u.scheme() + "://" + u.host() + ":" + u.port();
     }
 
+    /** Tagged as a call to Livy's REST API, which a {@link LivyAuth} signs (Spark UI polls stay unsigned). */
+    private static Request livyCall(Request request) {
+        return request.newBuilder().tag(LivyAuth.LivyCall.class, LivyAuth.LivyCall.TAG).build();
+    }
+
     private <T> T call(Request request, Function<JsonNode, T> parser) {
         if (setupError != null) {
             throw setupError;
         }
+        return execute(http.newCall(livyCall(request)), request, parser);
+    }
+
+    private <T> T execute(Call call, Request request, Function<JsonNode, T> parser) {
+        if (setupError != null) {
+            throw setupError;
+        }
         String what = request.method() + " " + request.url().encodedPath();
-        request = request.newBuilder().tag(LivyAuth.LivyCall.class, LivyAuth.LivyCall.TAG).build();
-        try (Response response = http.newCall(request).execute()) {
+        try (Response response = call.execute()) {
             answered(probe);
+            noteWaitSupport(response);
             ResponseBody body = response.body();
             String text = body == null ? "" : body.string();
             if (response.isRedirect()) {

@@ -11,7 +11,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * The one loop that follows something on Livy until it settles (a statement, a starting
  * session, a hidden helper statement): each poll runs on a scheduler at the delays of a
- * {@link PollingPolicy}, and the caller waits on the result without sleeping or spinning.
+ * {@link Schedule} (a {@link PollingPolicy}, or a choice between two), and the caller waits on the result without sleeping or spinning.
  * What a poll does (outage riding, cancel, keep-alive) belongs to its {@link Step}.
  */
 public final class Poller {
@@ -20,6 +20,19 @@ public final class Poller {
     @FunctionalInterface
     public interface Step<T> {
         T poll(long elapsedMillis);
+
+        /**
+         * Called from another thread when {@link Following#wake} finds this step's poll in flight:
+         * a step that holds its request (a long-poll) ends it here, so the next poll comes at once.
+         */
+        default void abortPoll() {
+        }
+    }
+
+    /** The delay before the next poll, given the time since following began. */
+    @FunctionalInterface
+    public interface Schedule {
+        long nextDelayMillis(long elapsedMillis);
     }
 
     private final ScheduledExecutorService scheduler;
@@ -29,7 +42,7 @@ public final class Poller {
     }
 
     /** Starts following: the first poll comes after the policy's first delay. */
-    public <T> Following<T> follow(PollingPolicy policy, Step<T> step) {
+    public <T> Following<T> follow(Schedule policy, Step<T> step) {
         Following<T> f = new Following<>(policy, step);
         f.schedule(policy.nextDelayMillis(0));
         return f;
@@ -38,7 +51,7 @@ public final class Poller {
     /** One thing being followed: wait for its result, or ask for the next poll at once. */
     public final class Following<T> {
 
-        private final PollingPolicy policy;
+        private final Schedule policy;
         private final Step<T> step;
         private final long startNanos = System.nanoTime();
         private final CompletableFuture<T> result = new CompletableFuture<>();
@@ -46,21 +59,26 @@ public final class Poller {
         private boolean polling;              // guarded by this
         private boolean wakeRequested;        // guarded by this
 
-        private Following(PollingPolicy policy, Step<T> step) {
+        private Following(Schedule policy, Step<T> step) {
             this.policy = policy;
             this.step = step;
         }
 
         /** Polls now instead of after the current delay (e.g. an interrupt arrived); harmless when done. */
         public void wake() {
+            boolean inFlight;
             synchronized (this) {
                 if (result.isDone()) {
                     return;
                 }
-                if (polling || next == null || !next.cancel(false)) {
+                inFlight = polling || next == null || !next.cancel(false);
+                if (inFlight) {
                     wakeRequested = true; // the poll in flight reschedules at once
-                    return;
                 }
+            }
+            if (inFlight) {
+                step.abortPoll();
+                return;
             }
             schedule(0);
         }

@@ -5,18 +5,35 @@ import java.time.Duration;
 /**
  * How long to wait before the next poll of something running on Livy. The wait starts at
  * {@code first}, ramps to {@code floor} as time passes, then grows to {@code fraction} of the
- * time already spent, capped at {@code cap}: a finished statement is seen after at most
- * max(floor, fraction of its duration), and a long one costs at most one request per cap.
+ * time already spent, capped at {@code cap}; once {@code calmAfter} has passed it is never below
+ * {@code calmFloor}. A finished statement is seen after about max(floor, fraction of its
+ * duration), and a long one costs at most one request per calm floor, later one per cap.
  * Every schedule the kernel polls Livy with is one of the constants here, so they are tuned in one place.
  */
-public record PollingPolicy(Duration first, Duration floor, double fraction, Duration cap) {
+public record PollingPolicy(Duration first, Duration floor, double fraction, Duration cap, Duration calmAfter,
+                            Duration calmFloor) implements Poller.Schedule {
+
+    /** Without a calm phase. */
+    public PollingPolicy(Duration first, Duration floor, double fraction, Duration cap) {
+        this(first, floor, fraction, cap, Duration.ZERO, Duration.ZERO);
+    }
 
     /**
-     * A cell's statement: 5 ms ramping to a 20 ms floor, then 5 % of the elapsed time, capped at
-     * 500 ms (2 requests/s).
+     * A cell's statement on a Livy that only answers plain GETs: 5 ms ramping to a 25 ms floor
+     * for the short cells a user waits on, then 10 % of the elapsed time (5 % late on average);
+     * after the first second at most 3 requests/s, after 20 s one every 2 s. Fewer requests for
+     * 2–6 s statements would cost the sub-second cells their latency (bench/notes.md has the numbers).
      */
-    public static final PollingPolicy DEFAULT = new PollingPolicy(Duration.ofMillis(5), Duration.ofMillis(20), 0.05,
-            Duration.ofMillis(500));
+    public static final PollingPolicy DEFAULT = new PollingPolicy(Duration.ofMillis(5), Duration.ofMillis(25), 0.10,
+            Duration.ofMillis(2000), Duration.ofSeconds(1), Duration.ofMillis(334));
+
+    /**
+     * A cell's statement on an endpoint that holds the GET until the statement changes
+     * ({@link LivyClient#statementWaitMaxMillis}): the next poll goes out at once, a few ms
+     * later only if the endpoint answered without news.
+     */
+    public static final PollingPolicy HELD = new PollingPolicy(Duration.ZERO, Duration.ofMillis(5), 0,
+            Duration.ofMillis(5));
 
     /**
      * A session starting: it takes seconds, so a cheap GET every 50 ms ramping to 250 ms sees
@@ -32,9 +49,28 @@ public record PollingPolicy(Duration first, Duration floor, double fraction, Dur
     public static final PollingPolicy HIDDEN = new PollingPolicy(Duration.ofMillis(5), Duration.ofMillis(50), 0,
             Duration.ofMillis(50));
 
+    @Override
     public long nextDelayMillis(long elapsedMillis) {
         long ramp = Math.max(first.toMillis(), Math.min(floor.toMillis(), elapsedMillis / 2));
         long grown = (long) (elapsedMillis * fraction);
-        return Math.min(cap.toMillis(), Math.max(ramp, grown));
+        long delay = Math.min(cap.toMillis(), Math.max(ramp, grown));
+        if (elapsedMillis >= calmAfter.toMillis()) {
+            delay = Math.max(delay, calmFloor.toMillis());
+        }
+        return delay;
+    }
+
+    /**
+     * As {@link #nextDelayMillis(long)}, knowing Livy's {@code progress} of the statement's Spark
+     * jobs (0..1; 0 for driver-side Python): a long statement is polled no later than the linear
+     * estimate of its end, but never sooner than the calm floor allows, so the rate bound holds.
+     */
+    public long nextDelayMillis(long elapsedMillis, double progress) {
+        long delay = nextDelayMillis(elapsedMillis);
+        if (!(progress > 0 && progress < 1) || delay <= calmFloor.toMillis()) {
+            return delay;
+        }
+        long estimate = (long) (elapsedMillis * (1 - progress) / progress);
+        return Math.max(calmFloor.toMillis(), Math.min(delay, estimate));
     }
 }

@@ -48,7 +48,8 @@ final class RetryInterceptor implements Interceptor {
                 throw e;
             } catch (IOException e) {
                 lastError = e;
-                if (attempt >= backoffMillis.size()) {
+                // A cancelled call (an interrupt ending a held GET) must end now, not after the backoff.
+                if (attempt >= backoffMillis.size() || chain.call().isCanceled()) {
                     throw e;
                 }
                 LOG.debug("{} {} failed ({}); retrying", request.method(), request.url().encodedPath(), e.toString());

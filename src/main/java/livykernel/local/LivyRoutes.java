@@ -20,6 +20,15 @@ final class LivyRoutes implements HttpHandler {
     private static final Logger LOG = LoggerFactory.getLogger(LivyRoutes.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String VERSION = "0.8.0-livy-kernel-local";
+    /**
+     * Held statement GETs: {@code GET /sessions/N/statements/M?waitForChangeMs=MS} answers when
+     * the statement's state changes, its progress moves (at most twice a second), or MS (at most
+     * this) passes. Advertised on every response in
+     * {@link #WAIT_HEADER}, so a client sends the parameter only to an endpoint that said so.
+     */
+    static final long WAIT_MAX_MILLIS = 60_000;
+    static final String WAIT_HEADER = "X-Livy-Kernel-Wait-For-Change-Max-Ms";
+    static final String WAIT_PARAM = "waitForChangeMs";
 
     private final SessionRegistry registry;
 
@@ -106,7 +115,15 @@ final class LivyRoutes implements HttpHandler {
         if (action.equals("statements") && (p.length == 4 || p.length == 5 && p[4].equals("cancel"))) {
             int sid = statementId(p[3]);
             if (p.length == 4) {
-                return method.equals("GET") ? Response.ok(s.statement(sid)) : methodNotAllowed();
+                if (!method.equals("GET")) {
+                    return methodNotAllowed();
+                }
+                long wait = Math.min(WAIT_MAX_MILLIS, Math.max(0, intParam(q, WAIT_PARAM, 0)));
+                if (wait > 0) {
+                    s.awaitStatementChange(sid, wait);
+                    s.heartbeat(); // the client was here all along
+                }
+                return Response.ok(s.statement(sid));
             }
             if (!method.equals("POST")) {
                 return methodNotAllowed();
@@ -216,6 +233,7 @@ final class LivyRoutes implements HttpHandler {
             var h = ex.getResponseHeaders();
             h.set("X-Content-Type-Options", "nosniff");
             h.set("X-Frame-Options", "SAMEORIGIN");
+            h.set(WAIT_HEADER, String.valueOf(WAIT_MAX_MILLIS));
             if (r.location() != null) {
                 h.set("Location", r.location());
             }

@@ -143,6 +143,7 @@ final class LocalSession {
                 state = SessionState.SHUTTING_DOWN;
             }
             d = driver;
+            notifyAll(); // held statement GETs answer now
         }
         CompletableFuture<Void> killed = d == null ? CompletableFuture.completedFuture(null) : d.killTree(3000);
         return killed.whenComplete((v, e) -> {
@@ -151,6 +152,7 @@ final class LocalSession {
                 if (finishedAt == 0) {
                     finishedAt = System.currentTimeMillis();
                 }
+                notifyAll();
             }
             completions.values().forEach(f -> f.complete(List.of()));
         });
@@ -207,8 +209,9 @@ final class LocalSession {
 
     private synchronized void onProgress(int sid, double progress) {
         LocalStatement st = statements.get(sid);
-        if (st != null && !st.state.isDone()) {
-            st.progress = Math.max(st.progress, progress);
+        if (st != null && !st.state.isDone() && progress > st.progress) {
+            st.progress = progress;
+            notifyAll();
         }
     }
 
@@ -223,6 +226,7 @@ final class LocalSession {
             st.progress = 1.0;
             st.state = st.state == StatementState.CANCELLING || interrupted
                     ? StatementState.CANCELLED : StatementState.AVAILABLE;
+            notifyAll();
         }
         // Livy counts the REPL's busy→idle transition as activity.
         lastActivity = System.currentTimeMillis();
@@ -268,6 +272,7 @@ final class LocalSession {
             }
             waiting.clear();
             running = null;
+            notifyAll();
             // A start failure keeps its "error" state (the log says why); anything else is dead.
             if (state != SessionState.ERROR) {
                 state = SessionState.DEAD;
@@ -293,6 +298,7 @@ final class LocalSession {
         }
         next.state = StatementState.RUNNING;
         next.started = System.currentTimeMillis();
+        notifyAll();
         state = SessionState.BUSY;
         Map<String, Object> req = new HashMap<>();
         req.put("op", "execute");
@@ -353,6 +359,44 @@ final class LocalSession {
         return st.toJson();
     }
 
+    /** A held GET reports a running statement's new progress this often at most (progress bars without a Spark UI). */
+    static final long PROGRESS_EVERY_MILLIS = 500;
+
+    /**
+     * Holds the caller until statement {@code sid} leaves the state it is in now, its progress
+     * has changed and {@link #PROGRESS_EVERY_MILLIS} have passed, the session stops, or
+     * {@code waitMillis} passes; at once for a finished or unknown statement. Every change of a
+     * statement's state or progress notifies this session's monitor.
+     */
+    synchronized void awaitStatementChange(int sid, long waitMillis) {
+        LocalStatement st = statements.get(sid);
+        if (st == null) {
+            return;
+        }
+        StatementState seen = st.state;
+        double seenProgress = st.progress;
+        long start = System.nanoTime();
+        long deadline = start + TimeUnit.MILLISECONDS.toNanos(waitMillis);
+        while (st.state == seen && !seen.isDone() && state.isActive()) {
+            long now = System.nanoTime();
+            long held = TimeUnit.NANOSECONDS.toMillis(now - start);
+            boolean moved = st.progress != seenProgress;
+            if (moved && held >= PROGRESS_EVERY_MILLIS) {
+                return;
+            }
+            long left = TimeUnit.NANOSECONDS.toMillis(deadline - now);
+            if (left <= 0) {
+                return;
+            }
+            try {
+                wait(Math.max(1, moved ? Math.min(left, PROGRESS_EVERY_MILLIS - held) : left));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt(); // the server is stopping: answer what there is
+                return;
+            }
+        }
+    }
+
     /** Livy's statement list: {@code from}, {@code size} (default all), {@code order=desc}. */
     synchronized Map<String, Object> statements(int from, Integer size, boolean desc) {
         requireActive();
@@ -396,11 +440,13 @@ final class LocalSession {
                 waiting.remove(st);
                 st.state = StatementState.CANCELLED;
                 st.completed = System.currentTimeMillis();
+                notifyAll();
                 return;
             }
             if (st.state == StatementState.RUNNING) {
                 st.state = StatementState.CANCELLING;
                 d = driver;
+                notifyAll();
             }
         }
         if (d != null) {

@@ -71,7 +71,7 @@ final class PrettyMagic implements Magic {
             throw new MagicUsageException("%%pretty needs code whose last line is a DataFrame, on the lines after it "
                     + "or as its argument: %%pretty df");
         }
-        return ctx.runner().run(SessionPython.pretty(code, maxRows), null, "%%pretty " + code.strip(), out,
+        return ctx.runner().run(SessionPython.pretty(code, maxRows, ctx.config().displayMaxBytes()), null, "%%pretty " + code.strip(), out,
                 output -> render(output, maxRows, out));
     }
 
@@ -97,7 +97,8 @@ final class PrettyMagic implements Magic {
         switch (kind) {
             case "table" -> {
                 ResultTable table = ResultTable.from(printed.result());
-                out.executeResult(table.bundle(table.caption(maxRows, "-n")), Map.of());
+                String bySize = ResultTable.sizeCut(printed.result());
+                out.executeResult(table.bundle(bySize != null ? bySize : table.caption(maxRows, "-n")), Map.of());
             }
             case "html" -> out.executeResult(Bundles.of(printed.result().path("html").asText(),
                     printed.result().path("text").asText()), Map.of());

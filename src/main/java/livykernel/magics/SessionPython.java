@@ -22,7 +22,7 @@ public final class SessionPython {
 
     /** Turns a DataFrame into {"schema", "rows", "truncated"}; values JSON can't hold become strings. */
     private static final String TABLE_HELPER = """
-                def _table(df, limit, sample, fraction):
+                def _table(df, limit, sample, fraction, max_bytes=%d):
                     if sample:
                         df = df.sample(False, fraction)
                     rows = df.collect() if limit < 0 else df.take(limit + 1)
@@ -38,22 +38,45 @@ public final class SessionPython {
                         if v is None or isinstance(v, (bool, int, float, str)):
                             return v
                         return str(v)
+                    # The kernel renders every row three times (HTML, text, Table Schema): rows past
+                    # a quarter of the budget in JSON are left here, and the caption says so.
+                    shown, size = [], 0
+                    for r in rows:
+                        row = [plain(x) for x in r]
+                        size += len(json.dumps(row, default=str)) + 2
+                        if size > max_bytes // 4:
+                            break
+                        shown.append(row)
+                    cut = None if len(shown) == len(rows) else {"rows": len(rows), "max_bytes": max_bytes}
                     return {"kind": "table", "schema": json.loads(df.schema.json()),
-                            "rows": [[plain(x) for x in r] for r in rows], "truncated": truncated}
+                            "rows": shown, "truncated": truncated, "size_cut": cut}
             """;
 
     private SessionPython() {
     }
 
+    /** The default bound on a table's rendered size (display_max_bytes' default). */
+    static final int TABLE_MAX_BYTES = 5 * 1024 * 1024;
+
     static String sql(String query, int maxRows, boolean sample, double fraction) {
-        return wrap("_livy_kernel_sql", TABLE_HELPER + """
+        return sql(query, maxRows, sample, fraction, TABLE_MAX_BYTES);
+    }
+
+    /** {@code maxBytes}: rows past about this much rendered output stay in the session (display_max_bytes). */
+    static String sql(String query, int maxRows, boolean sample, double fraction, int maxBytes) {
+        return wrap("_livy_kernel_sql", TABLE_HELPER.formatted(maxBytes) + """
                     return _table(spark.sql(_text("%s")), %d, %s, %s)
                 """.formatted(b64(query), maxRows, sample ? "True" : "False", Double.toString(fraction)));
     }
 
     /** Runs {@code code} like a cell; a DataFrame (or pandas) value of its last expression comes back as a table. */
     static String pretty(String code, int maxRows) {
-        return wrap("_livy_kernel_pretty", TABLE_HELPER + """
+        return pretty(code, maxRows, TABLE_MAX_BYTES);
+    }
+
+    /** As {@link #pretty(String, int)}, its table bounded as {@link #sql(String, int, boolean, double, int)}'s. */
+    static String pretty(String code, int maxRows, int maxBytes) {
+        return wrap("_livy_kernel_pretty", TABLE_HELPER.formatted(maxBytes) + """
                     import ast
                     tree = ast.parse(_text("%s"), "<stdin>", "exec")
                     last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None

@@ -112,7 +112,7 @@ final class SqlMagic implements Magic {
             return ctx.runner().run(LocalTransfer.stashCode(query, null, o.output()), null, "%%sql -o " + o.output().variable()
                     + " " + query, out, output -> transfer.finishing(output, o.output(), o.output().variable(), !o.quiet(), out));
         }
-        String code = SessionPython.sql(query, o.maxRows(), o.sample(), o.fraction());
+        String code = SessionPython.sql(query, o.maxRows(), o.sample(), o.fraction(), ctx.config().displayMaxBytes());
         return ctx.runner().run(code, null, "%%sql " + query, out, output -> render(output, o, out));
     }
 
@@ -138,7 +138,9 @@ final class SqlMagic implements Magic {
         if (table.columns().isEmpty()) {
             return CellResult.success();
         }
-        String caption = table.caption(o.maxRows(), "-n") + (o.sample() ? " Rows sampled with fraction " + o.fraction() + "." : "");
+        String bySize = ResultTable.sizeCut(printed.result());
+        String caption = (bySize != null ? bySize : table.caption(o.maxRows(), "-n"))
+                + (o.sample() ? " Rows sampled with fraction " + o.fraction() + "." : "");
         out.executeResult(table.bundle(caption), Map.of());
         return CellResult.success();
     }

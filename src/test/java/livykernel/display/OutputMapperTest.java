@@ -49,6 +49,30 @@ class OutputMapperTest {
     }
 
     @Test
+    void aLivyTableOverTheDisplayLimitIsCutWithACaption() throws Exception {
+        StringBuilder rows = new StringBuilder();
+        for (int i = 0; i < 2000; i++) {
+            rows.append(i == 0 ? "" : ",").append("[").append(i).append(",\"row ").append(i).append("\"]");
+        }
+        String table = "{\"headers\":[{\"name\":\"id\",\"type\":\"INT_TYPE\"},{\"name\":\"name\",\"type\":\"STRING_TYPE\"}],"
+                + "\"data\":[" + rows + "]}";
+        Recorder r = new Recorder();
+        // 8 KB: a quarter of it in rows is about 150 of these.
+        new OutputMapper(new BundleDecoder(8 * 1024)).map(output("{\"status\":\"ok\",\"data\":{\""
+                + OutputMapper.LIVY_TABLE + "\":" + table + "}}")).publishTo(r);
+        String text = (String) r.bundles.get(0).get("text/plain");
+        assertTrue(text.endsWith("rows: the table would be over the 0.0 MB display_max_bytes limit."), text);
+        assertTrue(text.contains("Showing the first ") && text.contains(" of 2000 rows"), text);
+        List<?> kept = (List<?>) ((Map<?, ?>) r.bundles.get(0).get(OutputMapper.LIVY_TABLE)).get("data");
+        assertTrue(kept.size() > 50 && kept.size() < 400, "rows kept: " + kept.size());
+        assertTrue(((String) r.bundles.get(0).get("text/html")).contains("display_max_bytes"));
+        // Within the limit: every row, no caption.
+        Recorder all = new Recorder();
+        mapper.map(output("{\"status\":\"ok\",\"data\":{\"" + OutputMapper.LIVY_TABLE + "\":" + table + "}}")).publishTo(all);
+        assertFalse(((String) all.bundles.get(0).get("text/plain")).contains("display_max_bytes"));
+    }
+
+    @Test
     void emptyTextPublishesNothing() throws Exception {
         Recorder r = new Recorder();
         assertTrue(mapper.map(output("{\"status\":\"ok\",\"data\":{\"text/plain\":\"\"}}")).publishTo(r).ok());

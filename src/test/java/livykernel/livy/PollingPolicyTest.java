@@ -13,35 +13,71 @@ class PollingPolicyTest {
         assertEquals(5, policy.nextDelayMillis(0));
         assertEquals(5, policy.nextDelayMillis(8));
         assertEquals(10, policy.nextDelayMillis(20));
-        assertEquals(20, policy.nextDelayMillis(40));
-        assertEquals(20, policy.nextDelayMillis(300));
+        assertEquals(25, policy.nextDelayMillis(50));
+        assertEquals(25, policy.nextDelayMillis(250));
     }
 
     @Test
-    void growsWithElapsedTimeAndStaysWithinFivePercent() {
-        for (long elapsed = 1000; elapsed <= 9000; elapsed += 500) {
-            long d = policy.nextDelayMillis(elapsed);
-            assertTrue(d <= Math.max(30, elapsed * 0.05), "delay " + d + " at " + elapsed);
+    void atMostThreePollsPerSecondOnceTheStatementHasRunOneSecond() {
+        for (long elapsed = 1000; elapsed <= 120_000; elapsed += 50) {
+            assertTrue(policy.nextDelayMillis(elapsed) >= 334, "delay at " + elapsed);
         }
-        assertTrue(policy.nextDelayMillis(4000) > policy.nextDelayMillis(1000));
+        assertTrue(policy.nextDelayMillis(999) < 334, "the first second keeps its short-cell schedule");
     }
 
     @Test
-    void capsAtTwoRequestsPerSecond() {
-        assertEquals(500, policy.nextDelayMillis(60_000));
-        assertEquals(500, policy.nextDelayMillis(3_600_000));
+    void livysProgressBringsALongStatementsNextPollForwardButNeverPastTheRateBound() {
+        assertEquals(policy.nextDelayMillis(8000), policy.nextDelayMillis(8000, 0.0), "no Spark jobs: the backoff");
+        assertEquals(policy.nextDelayMillis(8000), policy.nextDelayMillis(8000, 0.5), "far from done: the backoff");
+        assertEquals(421, policy.nextDelayMillis(8000, 0.95), "the linear estimate of the end");
+        assertEquals(334, policy.nextDelayMillis(8000, 0.999), "at most 3 polls/s");
+        assertEquals(policy.nextDelayMillis(200), policy.nextDelayMillis(200, 0.99), "short cells keep their schedule");
+        assertEquals(policy.nextDelayMillis(8000), policy.nextDelayMillis(8000, 1.0));
     }
 
     @Test
-    void simulatedOverheadMeetsTarget() {
-        // A statement of duration D is seen at the first poll after D: check the gap.
-        for (long duration : new long[]{0, 100, 300, 1000, 2000, 6000, 20_000}) {
-            long t = 0;
-            while (t < duration) {
-                t += policy.nextDelayMillis(t);
-            }
-            long overhead = t - duration;
-            assertTrue(overhead <= Math.max(30, duration * 0.05), "overhead " + overhead + " for " + duration);
+    void capsAtOneRequestEveryTwoSeconds() {
+        assertEquals(2000, policy.nextDelayMillis(60_000));
+        assertEquals(2000, policy.nextDelayMillis(3_600_000));
+    }
+
+    @Test
+    void requestsPerStatementAreBounded() {
+        // Before this schedule: 52 polls for 2 s and 75 for 6 s (bench/results.md).
+        assertTrue(polls(2000) <= 33, "2 s: " + polls(2000));
+        assertTrue(polls(6000) <= 44, "6 s: " + polls(6000));
+        assertTrue(polls(3_600_000) <= 1900, "1 h, about one poll per 2 s: " + polls(3_600_000));
+    }
+
+    @Test
+    void simulatedOverheadOfShortCellsMeetsTarget() {
+        // A statement of duration D is seen at the first poll after D: the gap, at its worst.
+        for (long duration : new long[]{0, 100, 300, 500}) {
+            long overhead = firstPollAfter(duration) - duration;
+            assertTrue(overhead <= 30, "overhead " + overhead + " for " + duration);
         }
+        // Past a second the rate bound wins: at worst one calm interval, 10 % of the time later on.
+        for (long duration : new long[]{1000, 2000, 6000, 20_000}) {
+            long overhead = firstPollAfter(duration) - duration;
+            assertTrue(overhead <= Math.max(334, duration * 0.1), "overhead " + overhead + " for " + duration);
+        }
+    }
+
+    private long firstPollAfter(long duration) {
+        long t = policy.nextDelayMillis(0);
+        while (t < duration) {
+            t += policy.nextDelayMillis(t);
+        }
+        return t;
+    }
+
+    private long polls(long duration) {
+        long t = policy.nextDelayMillis(0);
+        long n = 1;
+        while (t < duration) {
+            t += policy.nextDelayMillis(t);
+            n++;
+        }
+        return n;
     }
 }

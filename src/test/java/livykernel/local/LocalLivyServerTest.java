@@ -28,7 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class LocalLivyServerTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String FAKE_DRIVER = """
+    /** A few lines of Python speaking the REPL driver protocol: statements "sleepN", "crash", else echo. */
+    static final String FAKE_DRIVER = """
             import json, os, sys, threading, time
             cancelled = threading.Event()
             jobs = []
@@ -180,6 +181,46 @@ class LocalLivyServerTest {
         call("POST", "/sessions/" + id + "/statements/0/cancel", null);
         JsonNode st = await("/sessions/" + id + "/statements/0", x -> x.get("state").asText().equals("cancelled"));
         assertEquals("KeyboardInterrupt", st.at("/output/ename").asText());
+        await("/sessions/" + id + "/state", x -> x.get("state").asText().equals("idle"));
+        call("DELETE", "/sessions/" + id, null);
+    }
+
+    @Test
+    void heldStatementGetsAnswerWhenTheStatementChanges() throws Exception {
+        assertEquals(String.valueOf(LivyRoutes.WAIT_MAX_MILLIS),
+                call("GET", "/version", null).raw().headers().firstValue(LivyRoutes.WAIT_HEADER).orElse(null),
+                "every answer advertises held GETs");
+        int id = newIdleSession("{\"kind\":\"pyspark\"}");
+        call("POST", "/sessions/" + id + "/statements", "{\"code\":\"sleep0.3\"}");
+        String held = "/sessions/" + id + "/statements/0?" + LivyRoutes.WAIT_PARAM + "=";
+        // Held until the statement is available (a 60 s wait: it must not run out first).
+        JsonNode done = call("GET", held + "60000", null).body();
+        assertEquals("available", done.get("state").asText());
+        // A finished statement never changes again: answered at once, even with a long wait.
+        assertEquals("available", call("GET", held + "60000", null).body().get("state").asText());
+        // A statement that does not change is answered when the wait passes.
+        call("POST", "/sessions/" + id + "/statements", "{\"code\":\"sleep30\"}");
+        String running = "/sessions/" + id + "/statements/1?" + LivyRoutes.WAIT_PARAM + "=";
+        await("/sessions/" + id + "/statements/1", st -> st.get("state").asText().equals("running"));
+        assertEquals("running", call("GET", running + "50", null).body().get("state").asText());
+        // A cancel is a change: the held GET answers "cancelling" (or already "cancelled").
+        Thread canceller = new Thread(() -> {
+            try {
+                call("POST", "/sessions/" + id + "/statements/1/cancel", null);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        java.util.concurrent.CompletableFuture<JsonNode> heldGet = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return call("GET", running + "60000", null).body();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        canceller.start();
+        canceller.join();
+        assertTrue(heldGet.get().get("state").asText().startsWith("cancel"), String.valueOf(heldGet.get()));
         await("/sessions/" + id + "/state", x -> x.get("state").asText().equals("idle"));
         call("DELETE", "/sessions/" + id, null);
     }
