@@ -31,6 +31,9 @@ def kernelspec(tmp_path_factory):
                 "LIVY_CA_BUNDLE", "LIVY_CLIENT_CERT", "LIVY_CLIENT_KEY", "LIVY_CLIENT_KEY_PASSWORD"):
         os.environ.pop(var, None)
     os.environ["SPARKMAGIC_CONF_DIR"] = str(tmp_path_factory.mktemp("no-sparkmagic"))
+    # A warm spare per kernel would double the Spark JVMs of every module on a 2-core machine;
+    # test_warm_spare turns it on for its own kernels.
+    os.environ["LIVY_KERNEL_WARM_SPARE"] = "false"
     spec = data / "kernels" / KERNEL_NAME
     assert (spec / "kernel.json").is_file()
     return spec
@@ -103,3 +106,14 @@ def run_cell(kc, code, timeout=300):
 
 def stdout_of(outputs):
     return "".join(c["text"] for t, c in outputs if t == "stream" and c["name"] == "stdout")
+
+
+def wait_until(what, condition, timeout=180):
+    """Polls condition() until it returns something truthy; the bounded wait on a condition the tests order events with."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.2)
+    raise AssertionError("timed out waiting until " + what)

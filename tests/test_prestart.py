@@ -2,12 +2,11 @@
 soon as it starts, the first cell uses it without starting another, and a top %%configure with
 other settings replaces it without -f."""
 import os
-import time
 
 import pytest
 from jupyter_client.manager import start_new_kernel
 
-from conftest import KERNEL_NAME, run_cell, stdout_of
+from conftest import KERNEL_NAME, run_cell, stdout_of, wait_until
 
 pytestmark = pytest.mark.timeout(600)
 
@@ -16,17 +15,6 @@ def live_sessions(livy):
     """Sessions of the endpoint that are not gone, by id."""
     got = livy.get("/sessions").json()["sessions"]
     return {s["id"]: s for s in got if s["state"] not in ("dead", "killed", "error", "success", "shutting_down")}
-
-
-def wait_until(what, condition, timeout=180):
-    """Polls condition() until it returns something truthy; the bounded wait on a condition the tests order events with."""
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.2)
-    raise AssertionError("timed out waiting until " + what)
 
 
 def start_kernel(livy):

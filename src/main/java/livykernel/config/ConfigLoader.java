@@ -128,6 +128,11 @@ public final class ConfigLoader {
                     problems, "LIVY_KERNEL_SESSION_PRESTART");
         }
 
+        boolean warmSpare = merged.path("local_warm_spare").asBoolean(defaults.localWarmSpare());
+        if (env.containsKey("LIVY_KERNEL_WARM_SPARE")) {
+            warmSpare = parseBoolean(env.get("LIVY_KERNEL_WARM_SPARE"), warmSpare, problems, "LIVY_KERNEL_WARM_SPARE");
+        }
+
         Duration idleKeepalive = defaults.sessionIdleKeepalive();
         if (merged.path("session_idle_keepalive").isValueNode()) {
             idleKeepalive = parseKeepalive(merged.path("session_idle_keepalive").asText(), idleKeepalive, problems);
@@ -182,6 +187,7 @@ public final class ConfigLoader {
                 .displayMaxBytes(displayBytes)
                 .maxOutputBytes(outputBytes)
                 .aws(aws)
+                .localWarmSpare(warmSpare)
                 .build();
     }
 

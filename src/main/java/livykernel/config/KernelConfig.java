@@ -30,6 +30,7 @@ import java.util.Map;
  * @param maxOutputBytes    the most printed text of one statement shown (characters); the rest is cut with a note
  * @param aws               the EMR cluster and AWS access for the S3 archive of gone sessions' logs
  * @param localKernelPython the interpreter of the kernel's local Python (%%local, -o); null: python3
+ * @param localWarmSpare    the embedded endpoint keeps one warm spare driver for the next session and across a restart
  */
 public record KernelConfig(
         String livyUrl,
@@ -58,7 +59,8 @@ public record KernelConfig(
         int displayMaxBytes,
         int maxOutputBytes,
         AwsSettings aws,
-        String localKernelPython) {
+        String localKernelPython,
+        boolean localWarmSpare) {
 
     public KernelConfig {
         sessionConfigs = Map.copyOf(sessionConfigs);
@@ -133,6 +135,7 @@ public record KernelConfig(
         private int maxOutputBytes = 10 * 1024 * 1024;
         private AwsSettings aws = AwsSettings.NONE;
         private String localKernelPython;
+        private boolean localWarmSpare = true;
 
         private Builder() {
         }
@@ -158,6 +161,7 @@ public record KernelConfig(
             clientCert = c.clientCert;
             clientKey = c.clientKey;
             localKernelPython = c.localKernelPython;
+            localWarmSpare = c.localWarmSpare;
             clientKeyPassword = c.clientKeyPassword;
             sessionPrestart = c.sessionPrestart;
             sessionIdleKeepalive = c.sessionIdleKeepalive;
@@ -231,6 +235,11 @@ public record KernelConfig(
         /** The interpreter of the kernel's own local Python (%%local, -o); null: python3. */
         public Builder localKernelPython(String v) {
             localKernelPython = v;
+            return this;
+        }
+
+        public Builder localWarmSpare(boolean v) {
+            localWarmSpare = v;
             return this;
         }
 
@@ -312,7 +321,7 @@ public record KernelConfig(
                     ignoreSslErrors, localPython, configProblems, progressMode, sessionAutoRecreate,
                     caBundle, clientCert, clientKey, clientKeyPassword, richResults, sessionPrestart,
                     sessionIdleKeepalive, displayMaxRows, displayMaxBytes, maxOutputBytes, aws,
-                    localKernelPython);
+                    localKernelPython, localWarmSpare);
         }
     }
 }

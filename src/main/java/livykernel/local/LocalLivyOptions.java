@@ -16,6 +16,7 @@ import java.util.Map;
  * @param heartbeatInterval     how often sessions with an expired heartbeat are reaped ({@code livy.server.heartbeat-watchdog.interval})
  * @param retainedStatements    statements kept per session ({@code livy.rsc.retained-statements})
  * @param deadSessionRetention  how long dead sessions stay listed ({@code livy.server.session.state-retain.sec})
+ * @param spare                 the warm spare driver (off for a standalone endpoint; the kernel turns it on)
  */
 public record LocalLivyOptions(
         String host,
@@ -25,7 +26,8 @@ public record LocalLivyOptions(
         Duration sessionTimeout,
         Duration heartbeatInterval,
         int retainedStatements,
-        Duration deadSessionRetention) {
+        Duration deadSessionRetention,
+        SpareSettings spare) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
 
@@ -51,6 +53,9 @@ public record LocalLivyOptions(
         if (deadSessionRetention == null) {
             deadSessionRetention = Duration.ofSeconds(600);
         }
+        if (spare == null) {
+            spare = SpareSettings.OFF;
+        }
     }
 
     /** Defaults, with the environment of this process applied. */
@@ -65,7 +70,10 @@ public record LocalLivyOptions(
                 ? Durations.parse(env.get("LIVY_LOCAL_SESSION_TIMEOUT")) : Duration.ofHours(1);
         Duration heartbeat = env.containsKey("LIVY_LOCAL_HEARTBEAT_INTERVAL")
                 ? Durations.parse(env.get("LIVY_LOCAL_HEARTBEAT_INTERVAL")) : Duration.ofSeconds(60);
-        return new LocalLivyOptions(DEFAULT_HOST, 0, true, python, timeout, heartbeat, 100, Duration.ofSeconds(600));
+        Duration lease = env.containsKey("LIVY_KERNEL_WARM_SPARE_LEASE")
+                ? Durations.parse(env.get("LIVY_KERNEL_WARM_SPARE_LEASE")) : SpareSettings.DEFAULT_LEASE;
+        return new LocalLivyOptions(DEFAULT_HOST, 0, true, python, timeout, heartbeat, 100, Duration.ofSeconds(600),
+                SpareSettings.OFF.withLease(lease));
     }
 
     public static Builder builder() {
@@ -95,6 +103,7 @@ public record LocalLivyOptions(
         private Duration heartbeatInterval;
         private int retainedStatements;
         private Duration deadSessionRetention;
+        private SpareSettings spare;
 
         private Builder(LocalLivyOptions o) {
             host = o.host;
@@ -105,6 +114,7 @@ public record LocalLivyOptions(
             heartbeatInterval = o.heartbeatInterval;
             retainedStatements = o.retainedStatements;
             deadSessionRetention = o.deadSessionRetention;
+            spare = o.spare;
         }
 
         public Builder host(String v) {
@@ -147,9 +157,14 @@ public record LocalLivyOptions(
             return this;
         }
 
+        public Builder spare(SpareSettings v) {
+            spare = v;
+            return this;
+        }
+
         public LocalLivyOptions build() {
             return new LocalLivyOptions(host, port, auth, python, sessionTimeout, heartbeatInterval,
-                    retainedStatements, deadSessionRetention);
+                    retainedStatements, deadSessionRetention, spare);
         }
     }
 }

@@ -22,10 +22,12 @@ final class SessionRegistry {
     private final Path driverScript;
     private final Map<Integer, LocalSession> sessions = new ConcurrentHashMap<>();
     private final AtomicInteger ids = new AtomicInteger();
+    private final WarmSpare spare;
 
-    SessionRegistry(LocalLivyOptions options, Path driverScript) {
+    SessionRegistry(LocalLivyOptions options, Path driverScript, WarmSpare spare) {
         this.options = options;
         this.driverScript = driverScript;
+        this.spare = spare;
     }
 
     /** Creates and starts a session. Like Livy, the id is used up even when validation fails. */
@@ -45,8 +47,25 @@ final class SessionRegistry {
             session = new LocalSession(id, request, owner, options.sessionTimeout(), options.retainedStatements());
             sessions.put(id, session);
         }
-        session.start(options.python(), driverScript);
+        DriverProcess warm = spare.take(session.sparkConf());
+        if (warm != null) {
+            session.startOn(warm);
+        } else {
+            session.start(options.python(), driverScript);
+        }
         return session;
+    }
+
+    /** True when no session is starting or running a statement, and none did for {@code quiet}. */
+    boolean quietFor(java.time.Duration quiet) {
+        long since = System.currentTimeMillis() - quiet.toMillis();
+        for (LocalSession s : list()) {
+            SessionState st = s.state();
+            if (st == SessionState.STARTING || st == SessionState.BUSY || s.lastActivity() > since) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Looks a session up as Livy does: an all-digit segment is an id, anything else a name. */
