@@ -58,6 +58,13 @@ def driver_tree(pid):
     return [p, *p.children(recursive=True)]
 
 
+def cmdline(p):
+    try:
+        return " ".join(p.cmdline())
+    except psutil.Error:  # gone, or a zombie not reaped yet
+        return ""
+
+
 def all_gone(procs, timeout=60):
     gone, alive = psutil.wait_procs(procs, timeout=timeout)
     return [p.pid for p in alive]
@@ -77,10 +84,10 @@ def restarted():
     assert spare != before
     spare_tree = driver_tree(spare)
     assert os.getpid() not in {p.pid for p in spare_tree}
-    old_kernel = km.provisioner.process.pid if km.provisioner else None
+    before_tree = driver_tree(before)
     km.restart_kernel(now=False)
     kc.wait_for_ready(timeout=60)
-    yield {"km": km, "kc": kc, "before": before, "spare": spare, "spare_tree": spare_tree, "old_kernel": old_kernel}
+    yield {"km": km, "kc": kc, "before": before, "spare": spare, "spare_tree": spare_tree, "before_tree": before_tree}
     kc.stop_channels()
     if km.is_alive():
         km.shutdown_kernel(now=False)
@@ -92,7 +99,8 @@ def test_the_first_cell_after_restart_runs_in_the_spare(restarted):
     out, _ = run_ok(kc, "print('marker_before_restart' in dir(), spark.range(5).count())")
     assert out.split() == ["False", "5"], "a fresh namespace with a working SparkSession"
     assert not os.path.exists(handoff_file(restarted["km"])), "the hand-off file is used once and removed"
-    assert all_gone([psutil.Process(restarted["before"])] if psutil.pid_exists(restarted["before"]) else []) == []
+    assert all_gone(restarted["before_tree"]) == [], "the old session's driver and JVM ended"
+    assert all(p.is_running() for p in restarted["spare_tree"]), "the spare kept its Spark JVM"
     _, outputs = run_ok(kc, "%%logs")
     assert "runs on the warm spare driver pid %d" % restarted["spare"] in str(outputs)
 
@@ -173,7 +181,7 @@ def test_off_means_no_spare():
         session = session_pid(kc)
         assert "warm spare off" in info_text(kc)
         kernel = psutil.Process(km.provisioner.process.pid)
-        drivers = [p for p in kernel.children(recursive=True) if DRIVER in " ".join(p.cmdline())]
+        drivers = [p for p in kernel.children(recursive=True) if DRIVER in cmdline(p)]
         assert [p.pid for p in drivers] == [session]
         km.restart_kernel(now=False)
         kc.wait_for_ready(timeout=60)

@@ -25,7 +25,7 @@ final class LivyEndpoint implements Supplier<LivyClient>, AutoCloseable {
     private LivyClient client;
     private LocalLivyServer localServer;
     private boolean closed;
-    private volatile boolean restarting;
+    private boolean restarting;
 
     /**
      * @param spareHandoff where the embedded endpoint's warm spare is left for a restarted kernel
@@ -43,8 +43,11 @@ final class LivyEndpoint implements Supplier<LivyClient>, AutoCloseable {
     }
 
     /** Set on a shutdown with restart: closing then leaves the warm spare for the next kernel. */
-    void restarting() {
+    synchronized void restarting() {
         restarting = true;
+        if (localServer != null) {
+            localServer.prepareRestart();
+        }
     }
 
     @Override

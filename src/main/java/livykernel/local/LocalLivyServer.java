@@ -150,9 +150,18 @@ public final class LocalLivyServer implements AutoCloseable {
      * restarts with the same connection file (when the spare is on and there is one).
      */
     public void closeForRestart() {
+        prepareRestart();
+        close();
+    }
+
+    /**
+     * The kernel is about to restart: hands the warm spare on now, before the kernel deletes its
+     * session, and lets session stops return without waiting for Spark's shutdown.
+     */
+    public void prepareRestart() {
         reapers.shutdownNow();
         spare.handOff();
-        close();
+        registry.leaving();
     }
 
     /** Stops serving and kills every session's process tree, waiting a few seconds for them. */

@@ -23,6 +23,7 @@ final class SessionRegistry {
     private final Map<Integer, LocalSession> sessions = new ConcurrentHashMap<>();
     private final AtomicInteger ids = new AtomicInteger();
     private final WarmSpare spare;
+    private volatile boolean leaving;
 
     SessionRegistry(LocalLivyOptions options, Path driverScript, WarmSpare spare) {
         this.options = options;
@@ -92,10 +93,23 @@ final class SessionRegistry {
         return all;
     }
 
+    /**
+     * The kernel is restarting: from now on a stop does not wait for the processes to be gone.
+     * Their pipes close with this JVM, Python exits at its stdin's end and Spark's JVM at its own;
+     * waiting for Spark's shutdown hooks only delayed the restarted kernel by seconds.
+     */
+    void leaving() {
+        leaving = true;
+    }
+
     /** Stops a session and removes it; blocks until its processes are gone, as Livy's DELETE does. */
     void delete(LocalSession session, String reason) {
         LOG.info("deleting session {}: {}", session.id, reason);
         CompletableFuture<Void> stopped = session.stop();
+        if (leaving) {
+            sessions.remove(session.id, session);
+            return;
+        }
         try {
             stopped.get(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
@@ -135,11 +149,14 @@ final class SessionRegistry {
             all.add(s.stop());
         }
         try {
-            CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get(timeoutMillis, TimeUnit.MILLISECONDS);
+            CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get(leaving ? 0 : timeoutMillis,
+                    TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (ExecutionException | TimeoutException e) {
-            LOG.warn("not every session stopped within {} ms", timeoutMillis);
+            if (!leaving) {
+                LOG.warn("not every session stopped within {} ms", timeoutMillis);
+            }
         }
         sessions.clear();
     }
