@@ -243,6 +243,16 @@ class Kernel:
         self.km.start_kernel(env=self.env)
         self.kc = self.km.client()
         self.kc.start_channels()
+        return self._await_ready(t0)
+
+    def restart(self) -> float:
+        """jupyter_client's restart (shutdown_request restart=true, a new process, the same
+        connection file); seconds until the new process answers kernel_info."""
+        t0 = time.perf_counter()
+        self.km.restart_kernel(now=False)
+        return self._await_ready(t0)
+
+    def _await_ready(self, t0: float) -> float:
         msg_id = self.kc.kernel_info()
         sent = time.perf_counter()
         while True:
@@ -276,6 +286,25 @@ class Kernel:
             m = self.kc.get_shell_msg(timeout=timeout)
             if m["parent_header"].get("msg_id") == msg_id and m["msg_type"] == "execute_reply":
                 return time.perf_counter() - t0, m["content"]
+
+    def run_text(self, code: str, timeout=120) -> str:
+        """Runs a cell and returns its text outputs, read until its idle status (no race with iopub)."""
+        self._drain_iopub()
+        msg_id = self.kc.execute(code, store_history=False)
+        texts = []
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            m = self.kc.get_iopub_msg(timeout=timeout)
+            if m["parent_header"].get("msg_id") != msg_id:
+                continue
+            c = m["content"]
+            if m["msg_type"] == "status" and c["execution_state"] == "idle":
+                break
+            if m["msg_type"] == "stream":
+                texts.append(c["text"])
+            elif m["msg_type"] in ("execute_result", "display_data"):
+                texts.append(c.get("data", {}).get("text/plain", ""))
+        return "".join(texts)
 
     def outputs(self) -> str:
         texts = []
@@ -330,7 +359,7 @@ def main():
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--jar", required=True)
     ap.add_argument("--python", required=True, help="Python with pyspark for the local endpoint")
-    ap.add_argument("--only", choices=["polling"], help="run only this part; prints its table, leaves results.md")
+    ap.add_argument("--only", choices=["polling", "restart"], help="run only this part (polling: prints its table, leaves results.md; restart: merged into an existing raw.json)")
     a = ap.parse_args()
 
     q = a.quick
@@ -372,6 +401,19 @@ def main():
         if a.only == "polling":
             raw["polling"] = polling.run(ep, env, prox[THEIRS], q, Kernel, CountingProxy, log)
             raise OnlyPart()
+        if a.only == "restart":
+            part = bench_restart(env, session_rounds, ep, a.python)
+            whole = WORK / "raw.json"
+            if whole.exists():
+                merged = json.loads(whole.read_text())
+                merged["restart"] = part
+                whole.write_text(json.dumps(merged, indent=1))
+                import report
+                report.write(merged, BENCH)
+            (WORK / "raw-restart.json").write_text(json.dumps(part, indent=1))
+            log("restart part: " + json.dumps({v: {m: statistics.median(x) for m, x in part[v].items()
+                                                   if x and m != "adopted"} for v in part if v != "rss_spare"}))
+            return
 
         # ---- 1. ready time and memory right after start (no Livy session), interleaved
         ready = {OURS: [], THEIRS: []}
@@ -519,6 +561,8 @@ def main():
 
         # ---- 4c. issue 14: requests and overhead with and without held GETs, peak RSS of big prints
         raw["polling"] = polling.run(ep, env, prox[THEIRS], q, Kernel, CountingProxy, log)
+        # ---- 4c. first cell after a restart (Restart & Run All), ours with its warm spare
+        raw["restart"] = bench_restart(env, session_rounds, ep, a.python)
 
         # ---- 5. progress widget cost (written by another engineer; optional)
         raw["progress"] = run_progress_hook(ep, prox, env, q)
@@ -542,6 +586,68 @@ def main():
     import report
     report.write(raw, BENCH)
     log(f"done in {raw['bench_seconds']:.0f}s: bench/results.md, bench/results.png")
+
+
+def spare_state(k: Kernel) -> tuple[int | None, bool]:
+    """The warm spare's pid and whether its Spark is up, as our kernel's %%info reports it."""
+    m = re.search(r"warm spare driver pid (\d+) (ready|starting)", k.run_text("%%info"))
+    return (int(m.group(1)), m.group(2) == "ready") if m else (None, False)
+
+
+def bench_restart(env: dict, rounds: int, ep: Endpoint, python: str) -> dict:
+    """First cell after a restart (Restart & Run All). Ours on the embedded endpoint, with its warm
+    spare (the default) and without; sparkmagic on the standalone endpoint through its proxy, where
+    its restart is cheap but the first cell after it creates a Livy session. Each kernel first ran
+    a cell (its session exists) and, for ours with the spare, has a warm spare; then restart,
+    then `import time`: the restart (until kernel_info answers) and that cell are timed apart."""
+    embedded = {k: v for k, v in env[OURS].items() if k not in ("LIVY_URL", "LIVY_USERNAME", "LIVY_PASSWORD")}
+    embedded["LIVY_KERNEL_PYTHON"] = python
+    # sparkmagic's config names its proxy, which our kernel would read too: none for the embedded one.
+    (WORK / "no-sparkmagic").mkdir(exist_ok=True)
+    embedded["SPARKMAGIC_CONF_DIR"] = str(WORK / "no-sparkmagic")
+    variants = {
+        "ours_spare": (OURS, dict(embedded, LIVY_KERNEL_WARM_SPARE="true")),
+        "ours_no_spare": (OURS, dict(embedded, LIVY_KERNEL_WARM_SPARE="false")),
+        "theirs": (THEIRS, env[THEIRS]),
+    }
+    out = {v: {"restart_s": [], "first_cell_s": [], "adopted": []} for v in variants}
+    out["rss_spare"] = []
+    for r in range(rounds):
+        names = list(variants) if r % 2 == 0 else list(reversed(variants))
+        for v in names:
+            name, kenv = variants[v]
+            k = Kernel(name, kenv)
+            try:
+                k.start()
+                wall, reply = k.run("import time")
+                if reply["status"] != "ok":
+                    raise RuntimeError(f"{v}: first cell failed: {reply} {k.outputs()}")
+                spare = None
+                if v == "ours_spare":
+                    deadline = time.time() + 180
+                    while time.time() < deadline:  # waits on the spare's state, polled
+                        spare, up = spare_state(k)
+                        if up:
+                            break
+                        time.sleep(0.5)
+                    else:
+                        raise RuntimeError("no warm spare became ready")
+                    out["rss_spare"].append(tree_rss(spare))
+                k.outputs()
+                out[v]["restart_s"].append(k.restart())
+                wall, reply = k.run("import os; print(os.getpid())")
+                if reply["status"] != "ok":
+                    raise RuntimeError(f"{v}: first cell after restart failed: {reply} {k.outputs()}")
+                out[v]["first_cell_s"].append(wall)
+                if spare is not None:
+                    out[v]["adopted"].append(str(spare) in k.run_text("print(os.getpid())").split())
+                log(f"restart {v}: restart {out[v]['restart_s'][-1]:.2f}s, first cell {wall:.2f}s"
+                    + (f", ran in the spare: {out[v]['adopted'][-1]}" if spare is not None else ""))
+            finally:
+                k.stop()
+                time.sleep(1)
+                ep.delete_all_sessions()
+    return out
 
 
 def run_progress_hook(ep, prox, env, quick) -> dict:

@@ -70,6 +70,18 @@ def write(raw: dict, bench: Path):
         r_pause = paired_ratios(po, pt)
         row("First cell after a 10 s pause since kernel start (session pre-start)", po, pt, r_pause,
             "≤ 0.2×", st(r_pause)[0] <= 0.2, s)
+    if raw.get("restart"):
+        rs = raw["restart"]
+        o, t, n = rs["ours_spare"]["first_cell_s"], rs["theirs"]["first_cell_s"], rs["ours_no_spare"]["first_cell_s"]
+        row("First cell after restart (embedded endpoint, warm spare; sparkmagic: its new Livy session)", o, t,
+            paired_ratios(o, t), "≤ 1.5 s", st(o)[0] <= 1.5, s)
+        row("First cell after restart, ours without the spare (`local_warm_spare` off)", n, t, paired_ratios(n, t),
+            "", None, s)
+        ro, rt = rs["ours_spare"]["restart_s"], rs["theirs"]["restart_s"]
+        row("Restart itself (restart_kernel → kernel_info_reply)", ro, rt, paired_ratios(ro, rt), "", None, s)
+        if rs.get("rss_spare"):
+            row("RSS of the warm spare (driver + its Spark JVM; sparkmagic has none)", rs["rss_spare"], [0], None,
+                "", None, mib)
     over_met = {}
     for d in DURATIONS:
         o, t = raw["overhead_s"][OURS][str(d)], raw["overhead_s"][THEIRS][str(d)]

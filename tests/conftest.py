@@ -34,6 +34,9 @@ def kernelspec(tmp_path_factory):
                 "LIVY_KERBEROS_PRINCIPAL", "LIVY_KERBEROS_KEYTAB"):
         os.environ.pop(var, None)
     os.environ["SPARKMAGIC_CONF_DIR"] = str(tmp_path_factory.mktemp("no-sparkmagic"))
+    # A warm spare per kernel would double the Spark JVMs of every module on a 2-core machine;
+    # test_warm_spare turns it on for its own kernels.
+    os.environ["LIVY_KERNEL_WARM_SPARE"] = "false"
     spec = data / "kernels" / KERNEL_NAME
     assert (spec / "kernel.json").is_file()
     return spec

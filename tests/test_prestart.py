@@ -2,7 +2,6 @@
 soon as it starts, the first cell uses it without starting another, and a top %%configure with
 other settings replaces it without -f."""
 import os
-import time
 
 import pytest
 from jupyter_client.manager import start_new_kernel

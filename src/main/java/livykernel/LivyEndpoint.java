@@ -10,6 +10,7 @@ import livykernel.livy.auth.KerberosOptions;
 import livykernel.livy.auth.Negotiate;
 import livykernel.local.LocalLivyOptions;
 import livykernel.local.LocalLivyServer;
+import livykernel.local.SpareSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,12 +26,33 @@ final class LivyEndpoint implements Supplier<LivyClient>, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LivyEndpoint.class);
 
     private final KernelConfig config;
+    private final Path spareHandoff;
     private LivyClient client;
     private LocalLivyServer localServer;
     private boolean closed;
+    private boolean restarting;
 
-    LivyEndpoint(KernelConfig config) {
+    /**
+     * @param spareHandoff where the embedded endpoint's warm spare is left for a restarted kernel
+     *                     (jupyter_client restarts a kernel with the same connection file); null: never
+     */
+    LivyEndpoint(KernelConfig config, Path spareHandoff) {
         this.config = config;
+        this.spareHandoff = spareHandoff;
+    }
+
+    /** The hand-off file of a kernel started with {@code connectionFile}: beside it, named after it. */
+    static Path spareHandoffFor(Path connectionFile) {
+        String name = connectionFile.getFileName().toString().replaceFirst("\\.json$", "");
+        return connectionFile.toAbsolutePath().resolveSibling(name + ".livy-spare");
+    }
+
+    /** Set on a shutdown with restart: closing then leaves the warm spare for the next kernel. */
+    synchronized void restarting() {
+        restarting = true;
+        if (localServer != null) {
+            localServer.prepareRestart();
+        }
     }
 
     @Override
@@ -47,6 +69,10 @@ final class LivyEndpoint implements Supplier<LivyClient>, AutoCloseable {
             if (config.localPython() != null) {
                 options.python(config.localPython());
             }
+            LocalLivyOptions base = options.build();
+            // Without the setting a spare a previous kernel left is still adopted to be ended at once.
+            options.spare(config.localWarmSpare() && spareHandoff != null ? base.spare().on(spareHandoff)
+                    : new SpareSettings(false, spareHandoff, base.spare().lease(), base.spare().quietBefore()));
             localServer = LocalLivyServer.start(options.build());
             LOG.info("embedded Livy endpoint listening on {}", localServer.url());
             effective = config.toBuilder().livyUrl(localServer.url()).auth("Basic_Access")
@@ -82,6 +108,9 @@ final class LivyEndpoint implements Supplier<LivyClient>, AutoCloseable {
 
     /** The URL in use, or a description when nothing was started yet. */
     synchronized String describe() {
+        if (localServer != null) {
+            return client.url() + " (embedded; " + localServer.spareState() + ")";
+        }
         return client != null ? client.url() : config.usesLocalEndpoint() ? "embedded local endpoint (not started)" : config.livyUrl();
     }
 
@@ -89,7 +118,11 @@ final class LivyEndpoint implements Supplier<LivyClient>, AutoCloseable {
     public synchronized void close() {
         closed = true;
         if (localServer != null) {
-            localServer.close();
+            if (restarting) {
+                localServer.closeForRestart();
+            } else {
+                localServer.close();
+            }
             localServer = null;
         }
     }

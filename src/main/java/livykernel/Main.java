@@ -10,6 +10,10 @@ import livykernel.display.SessionDisplay;
 import livykernel.execution.LivyCellExecutor;
 import livykernel.execution.SessionCells;
 import livykernel.execution.StatementRunner;
+import livykernel.kernel.Cell;
+import livykernel.kernel.CellExecutor;
+import livykernel.kernel.CellOutput;
+import livykernel.kernel.CellResult;
 import livykernel.kernel.JupyterKernel;
 import livykernel.livy.PollingPolicy;
 import livykernel.local.LocalLivyMain;
@@ -76,7 +80,7 @@ public final class Main {
             return;
         }
         KernelConfig config = ConfigLoader.fromEnvironment();
-        LivyEndpoint endpoint = new LivyEndpoint(config);
+        LivyEndpoint endpoint = new LivyEndpoint(config, LivyEndpoint.spareHandoffFor(connectionFile));
         // Every poll of Livy (statements, session start, hidden helpers) and the session heartbeat.
         ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(daemon("livy-poller"));
         SessionManager sessions = new SessionManager(endpoint, scheduler, new LivyLogSource(endpoint),
@@ -100,7 +104,7 @@ public final class Main {
         // The local Python (%%local, -o) is started by its first use only; every exit ends it.
         Runtime.getRuntime().addShutdownHook(new Thread(magicContext.local()::shutdown, "local-python-close"));
         MagicRegistry magics = MagicRegistry.standard(magicContext);
-        JupyterKernel kernel = new JupyterKernel(new ZmqKernelServer(info), new CellRouter(executor, magics),
+        JupyterKernel kernel = new JupyterKernel(new ZmqKernelServer(info), restartAware(new CellRouter(executor, magics), endpoint),
                 new SessionCompleter(magics, sessions, runner, Duration.ofMillis(1500)));
         progress.attach(kernel.comms());
         exitWhenParentDies();
@@ -110,6 +114,29 @@ public final class Main {
             sessions.prestart();
         }
         kernel.run();
+    }
+
+    /** Tells the endpoint about a restart before the cells' resources go, so its warm spare outlives this process. */
+    private static CellExecutor restartAware(CellExecutor cells, LivyEndpoint endpoint) {
+        return new CellExecutor() {
+            @Override
+            public CellResult execute(Cell cell, CellOutput out) throws InterruptedException {
+                return cells.execute(cell, out);
+            }
+
+            @Override
+            public CellResult failed(Throwable e) {
+                return cells.failed(e);
+            }
+
+            @Override
+            public void shutdown(boolean restart) {
+                if (restart) {
+                    endpoint.restarting();
+                }
+                cells.shutdown(restart);
+            }
+        };
     }
 
     /**

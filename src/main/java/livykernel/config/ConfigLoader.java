@@ -135,6 +135,11 @@ public final class ConfigLoader {
                     problems, "LIVY_KERNEL_SESSION_PRESTART");
         }
 
+        boolean warmSpare = merged.path("local_warm_spare").asBoolean(defaults.localWarmSpare());
+        if (env.containsKey("LIVY_KERNEL_WARM_SPARE")) {
+            warmSpare = parseBoolean(env.get("LIVY_KERNEL_WARM_SPARE"), warmSpare, problems, "LIVY_KERNEL_WARM_SPARE");
+        }
+
         Duration idleKeepalive = defaults.sessionIdleKeepalive();
         if (merged.path("session_idle_keepalive").isValueNode()) {
             idleKeepalive = parseKeepalive(merged.path("session_idle_keepalive").asText(), idleKeepalive, problems);
@@ -193,6 +198,7 @@ public final class ConfigLoader {
                 .aws(aws)
                 .attachSessionId(attachTo < 0 ? null : attachTo)
                 .kerberos(kerberos)
+                .localWarmSpare(warmSpare)
                 .build();
     }
 

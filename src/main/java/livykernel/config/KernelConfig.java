@@ -32,6 +32,7 @@ import java.util.Map;
  * @param localKernelPython the interpreter of the kernel's local Python (%%local, -o); null: python3
  * @param attachSessionId   a Livy session to attach to at the first cell instead of creating one (never deleted), or null
  * @param kerberos          the Kerberos login and Livy's principal, used when {@code auth} is "Kerberos"
+ * @param localWarmSpare    the embedded endpoint keeps one warm spare driver for the next session and across a restart
  */
 public record KernelConfig(
         String livyUrl,
@@ -62,7 +63,8 @@ public record KernelConfig(
         AwsSettings aws,
         String localKernelPython,
         Integer attachSessionId,
-        KerberosSettings kerberos) {
+        KerberosSettings kerberos,
+        boolean localWarmSpare) {
 
     /** The auth value for AWS Signature Version 4 (EMR Serverless), also what sparkmagic's AWS authenticator maps to. */
     public static final String AWS_SIGV4 = "AWS_SigV4";
@@ -153,6 +155,7 @@ public record KernelConfig(
         private String localKernelPython;
         private Integer attachSessionId;
         private KerberosSettings kerberos = KerberosSettings.DEFAULT;
+        private boolean localWarmSpare = true;
 
         private Builder() {
         }
@@ -179,6 +182,7 @@ public record KernelConfig(
             clientKey = c.clientKey;
             localKernelPython = c.localKernelPython;
             attachSessionId = c.attachSessionId;
+            localWarmSpare = c.localWarmSpare;
             clientKeyPassword = c.clientKeyPassword;
             sessionPrestart = c.sessionPrestart;
             sessionIdleKeepalive = c.sessionIdleKeepalive;
@@ -253,6 +257,11 @@ public record KernelConfig(
         /** The interpreter of the kernel's own local Python (%%local, -o); null: python3. */
         public Builder localKernelPython(String v) {
             localKernelPython = v;
+            return this;
+        }
+
+        public Builder localWarmSpare(boolean v) {
+            localWarmSpare = v;
             return this;
         }
 
@@ -345,7 +354,7 @@ public record KernelConfig(
                     ignoreSslErrors, localPython, configProblems, progressMode, sessionAutoRecreate,
                     caBundle, clientCert, clientKey, clientKeyPassword, richResults, sessionPrestart,
                     sessionIdleKeepalive, displayMaxRows, displayMaxBytes, maxOutputBytes, aws,
-                    localKernelPython, attachSessionId, kerberos);
+                    localKernelPython, attachSessionId, kerberos, localWarmSpare);
         }
     }
 }

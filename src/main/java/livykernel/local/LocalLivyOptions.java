@@ -19,6 +19,7 @@ import java.util.Map;
  * @param deadSessionRetention  how long dead sessions stay listed ({@code livy.server.session.state-retain.sec})
  * @param sparkMaster           {@code spark.master} of a session whose request sets none (Livy's {@code livy.spark.master}):
  *                              {@code local[*]}, or {@code spark://host:port} for a standalone cluster
+ * @param spare                 the warm spare driver (off for a standalone endpoint; the kernel turns it on)
  */
 public record LocalLivyOptions(
         String host,
@@ -29,7 +30,8 @@ public record LocalLivyOptions(
         Duration heartbeatInterval,
         int retainedStatements,
         Duration deadSessionRetention,
-        String sparkMaster) {
+        String sparkMaster,
+        SpareSettings spare) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final String DEFAULT_SPARK_MASTER = "local[*]";
@@ -60,6 +62,9 @@ public record LocalLivyOptions(
             sparkMaster = DEFAULT_SPARK_MASTER;
         }
         sparkMaster = sparkMaster.strip();
+        if (spare == null) {
+            spare = SpareSettings.OFF;
+        }
     }
 
     /** Defaults, with the environment of this process applied. */
@@ -74,8 +79,10 @@ public record LocalLivyOptions(
                 ? Durations.parse(env.get("LIVY_LOCAL_SESSION_TIMEOUT")) : Duration.ofHours(1);
         Duration heartbeat = env.containsKey("LIVY_LOCAL_HEARTBEAT_INTERVAL")
                 ? Durations.parse(env.get("LIVY_LOCAL_HEARTBEAT_INTERVAL")) : Duration.ofSeconds(60);
+        Duration lease = env.containsKey("LIVY_KERNEL_WARM_SPARE_LEASE")
+                ? Durations.parse(env.get("LIVY_KERNEL_WARM_SPARE_LEASE")) : SpareSettings.DEFAULT_LEASE;
         return new LocalLivyOptions(DEFAULT_HOST, 0, true, python, timeout, heartbeat, 100, Duration.ofSeconds(600),
-                env.get("LIVY_KERNEL_SPARK_MASTER"));
+                env.get("LIVY_KERNEL_SPARK_MASTER"), SpareSettings.OFF.withLease(lease));
     }
 
     public static Builder builder() {
@@ -106,6 +113,7 @@ public record LocalLivyOptions(
         private int retainedStatements;
         private Duration deadSessionRetention;
         private String sparkMaster;
+        private SpareSettings spare;
 
         private Builder(LocalLivyOptions o) {
             host = o.host;
@@ -117,6 +125,7 @@ public record LocalLivyOptions(
             retainedStatements = o.retainedStatements;
             deadSessionRetention = o.deadSessionRetention;
             sparkMaster = o.sparkMaster;
+            spare = o.spare;
         }
 
         public Builder host(String v) {
@@ -164,9 +173,14 @@ public record LocalLivyOptions(
             return this;
         }
 
+        public Builder spare(SpareSettings v) {
+            spare = v;
+            return this;
+        }
+
         public LocalLivyOptions build() {
             return new LocalLivyOptions(host, port, auth, python, sessionTimeout, heartbeatInterval,
-                    retainedStatements, deadSessionRetention, sparkMaster);
+                    retainedStatements, deadSessionRetention, sparkMaster, spare);
         }
     }
 }

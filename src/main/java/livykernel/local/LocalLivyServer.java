@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -38,18 +39,20 @@ public final class LocalLivyServer implements AutoCloseable {
     private final ExecutorService handlers;
     private final ScheduledExecutorService reapers;
     private final SessionRegistry registry;
+    private final WarmSpare spare;
     private final Path driverScript;
     private final String password;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private LocalLivyServer(LocalLivyOptions options, HttpServer http, ExecutorService handlers,
-                            ScheduledExecutorService reapers, SessionRegistry registry, Path driverScript,
-                            String password) {
+                            ScheduledExecutorService reapers, SessionRegistry registry, WarmSpare spare,
+                            Path driverScript, String password) {
         this.options = options;
         this.http = http;
         this.handlers = handlers;
         this.reapers = reapers;
         this.registry = registry;
+        this.spare = spare;
         this.driverScript = driverScript;
         this.password = password;
     }
@@ -69,7 +72,9 @@ public final class LocalLivyServer implements AutoCloseable {
         System.setProperty("sun.net.httpserver.nodelay", "true");
         Path script = extractDriver();
         String password = options.auth() ? randomSecret() : null;
-        SessionRegistry registry = new SessionRegistry(options, script);
+        WarmSpare spare = new WarmSpare(options.spare(), options.python(), script);
+        spare.adoptHandedOff();
+        SessionRegistry registry = new SessionRegistry(options, script, spare);
         HttpServer http = HttpServer.create(new InetSocketAddress(options.host(), options.port()), 64);
         HttpContext ctx = http.createContext("/", new LivyRoutes(registry));
         if (password != null) {
@@ -80,11 +85,16 @@ public final class LocalLivyServer implements AutoCloseable {
         http.setExecutor(handlers);
         ScheduledExecutorService reapers = Executors.newScheduledThreadPool(1, r -> daemon(r, "livy-local-reaper"));
         http.start();
-        LocalLivyServer server = new LocalLivyServer(options, http, handlers, reapers, registry, script, password);
+        LocalLivyServer server = new LocalLivyServer(options, http, handlers, reapers, registry, spare, script, password);
         long idleCheck = clamp(options.sessionTimeout().toMillis() / 10, 500, 60_000);
         reapers.scheduleWithFixedDelay(server.guard(registry::reapIdle), idleCheck, idleCheck, TimeUnit.MILLISECONDS);
         long hb = options.heartbeatInterval().toMillis();
         reapers.scheduleWithFixedDelay(server.guard(registry::reapHeartbeats), hb, hb, TimeUnit.MILLISECONDS);
+        if (options.spare().enabled()) {
+            Duration quiet = options.spare().quietBefore();
+            reapers.scheduleWithFixedDelay(server.guard(() -> spare.tick(() -> registry.quietFor(quiet))),
+                    1, 1, TimeUnit.SECONDS);
+        }
         LOG.info("local Livy endpoint on {} (auth {}, python {}, session timeout {}, heartbeat interval {})",
                 server.url(), options.auth() ? "on" : "off", options.python(),
                 Durations.format(options.sessionTimeout()), Durations.format(options.heartbeatInterval()));
@@ -130,6 +140,30 @@ public final class LocalLivyServer implements AutoCloseable {
         return options;
     }
 
+    /** The warm spare's state, for {@code %%info}. */
+    public String spareState() {
+        return spare.describe();
+    }
+
+    /**
+     * Stops as {@link #close()} does, but leaves the warm spare running for the kernel that
+     * restarts with the same connection file (when the spare is on and there is one).
+     */
+    public void closeForRestart() {
+        prepareRestart();
+        close();
+    }
+
+    /**
+     * The kernel is about to restart: hands the warm spare on now, before the kernel deletes its
+     * session, and lets session stops return without waiting for Spark's shutdown.
+     */
+    public void prepareRestart() {
+        reapers.shutdownNow();
+        spare.handOff();
+        registry.leaving();
+    }
+
     /** Stops serving and kills every session's process tree, waiting a few seconds for them. */
     @Override
     public void close() {
@@ -139,6 +173,7 @@ public final class LocalLivyServer implements AutoCloseable {
         LOG.info("stopping local Livy endpoint {}", url());
         reapers.shutdownNow();
         http.stop(0);
+        spare.close();
         registry.closeAll(8000);
         handlers.shutdownNow();
         try {

@@ -81,11 +81,8 @@ final class LocalSession {
         init.put("appName", name != null ? name : "livy-session-" + id);
         init.put("conf", sparkConf());
         try {
-            DriverProcess d = DriverProcess.start(python, script, "livy-session-" + id,
-                    this::onEvent, this::onLogLine, this::onExit);
-            synchronized (this) {
-                driver = d;
-            }
+            DriverProcess d = DriverProcess.start(python, script, "livy-session-" + id);
+            attach(d);
             d.send(init);
             LOG.info("session {}: started driver pid {} with {}", id, d.pid(), python);
         } catch (IOException e) {
@@ -101,7 +98,41 @@ final class LocalSession {
         }
     }
 
-    /** The driver's Spark settings: Livy's request fields as Spark keys, then the request's own {@code conf}. */
+    /**
+     * Runs this session on a warm spare driver, already started (often ready) with this
+     * session's Spark configuration and a namespace no statement has touched.
+     */
+    void startOn(DriverProcess spare) {
+        String note = "livy-local: this session runs on the warm spare driver pid " + spare.pid()
+                + ", started " + (System.currentTimeMillis() - spare.startedAt()) + " ms before it";
+        log.add(note);
+        LOG.info("session {}: {}", id, note.substring("livy-local: ".length()));
+        attach(spare);
+    }
+
+    private void attach(DriverProcess d) {
+        synchronized (this) {
+            driver = d;
+        }
+        d.listen(new DriverProcess.Listener() {
+            @Override
+            public void event(JsonNode event) {
+                onEvent(event);
+            }
+
+            @Override
+            public void logLine(String line) {
+                onLogLine(line);
+            }
+
+            @Override
+            public void exited(int code) {
+                onExit(code);
+            }
+        });
+    }
+
+    /** The Spark configuration this session's driver starts with: what a spare must have been started with. */
     Map<String, String> sparkConf() {
         Map<String, String> conf = new LinkedHashMap<>();
         conf.put("spark.master", defaultMaster);
@@ -519,6 +550,10 @@ final class LocalSession {
         SessionState s = state();
         return (s == SessionState.DEAD || s == SessionState.ERROR) && finishedAt > 0
                 && now - finishedAt > retention.toMillis();
+    }
+
+    long lastActivity() {
+        return lastActivity;
     }
 
     synchronized SessionState state() {

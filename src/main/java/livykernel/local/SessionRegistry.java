@@ -22,10 +22,13 @@ final class SessionRegistry {
     private final Path driverScript;
     private final Map<Integer, LocalSession> sessions = new ConcurrentHashMap<>();
     private final AtomicInteger ids = new AtomicInteger();
+    private final WarmSpare spare;
+    private volatile boolean leaving;
 
-    SessionRegistry(LocalLivyOptions options, Path driverScript) {
+    SessionRegistry(LocalLivyOptions options, Path driverScript, WarmSpare spare) {
         this.options = options;
         this.driverScript = driverScript;
+        this.spare = spare;
     }
 
     /** Creates and starts a session. Like Livy, the id is used up even when validation fails. */
@@ -46,8 +49,25 @@ final class SessionRegistry {
                     options.sparkMaster());
             sessions.put(id, session);
         }
-        session.start(options.python(), driverScript);
+        DriverProcess warm = spare.take(session.sparkConf());
+        if (warm != null) {
+            session.startOn(warm);
+        } else {
+            session.start(options.python(), driverScript);
+        }
         return session;
+    }
+
+    /** True when no session is starting or running a statement, and none did for {@code quiet}. */
+    boolean quietFor(java.time.Duration quiet) {
+        long since = System.currentTimeMillis() - quiet.toMillis();
+        for (LocalSession s : list()) {
+            SessionState st = s.state();
+            if (st == SessionState.STARTING || st == SessionState.BUSY || s.lastActivity() > since) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Looks a session up as Livy does: an all-digit segment is an id, anything else a name. */
@@ -74,10 +94,23 @@ final class SessionRegistry {
         return all;
     }
 
+    /**
+     * The kernel is restarting: from now on a stop does not wait for the processes to be gone.
+     * Their pipes close with this JVM, Python exits at its stdin's end and Spark's JVM at its own;
+     * waiting for Spark's shutdown hooks only delayed the restarted kernel by seconds.
+     */
+    void leaving() {
+        leaving = true;
+    }
+
     /** Stops a session and removes it; blocks until its processes are gone, as Livy's DELETE does. */
     void delete(LocalSession session, String reason) {
         LOG.info("deleting session {}: {}", session.id, reason);
         CompletableFuture<Void> stopped = session.stop();
+        if (leaving) {
+            sessions.remove(session.id, session);
+            return;
+        }
         try {
             stopped.get(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
@@ -117,11 +150,14 @@ final class SessionRegistry {
             all.add(s.stop());
         }
         try {
-            CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get(timeoutMillis, TimeUnit.MILLISECONDS);
+            CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get(leaving ? 0 : timeoutMillis,
+                    TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (ExecutionException | TimeoutException e) {
-            LOG.warn("not every session stopped within {} ms", timeoutMillis);
+            if (!leaving) {
+                LOG.warn("not every session stopped within {} ms", timeoutMillis);
+            }
         }
         sessions.clear();
     }

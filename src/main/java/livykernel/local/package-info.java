@@ -25,6 +25,10 @@
  *       command in its log.</li>
  *   <li>The idle timeout is checked every timeout/10 (0.5 s to 60 s) instead of every 60 s.</li>
  *   <li>A session that is still starting is never reaped by the idle timeout (Livy would).</li>
+ *   <li>With a warm spare ({@link livykernel.local.SpareSettings}, only when the kernel embeds
+ *       the endpoint), a session with the default configuration may run on a driver started before
+ *       it was asked for; its Spark application is then named {@code livy-spare}, and after a
+ *       restart the Spark JVM's own log lines no longer reach the session log.</li>
  * </ul>
  */
 package livykernel.local;

@@ -7,14 +7,22 @@ server keeps as the session log.
 
 Requests:  {"op":"init","id":N,"appName":..,"conf":{..}}  {"op":"execute","id":S,"code":..,"kind":..}
            {"op":"cancel","id":S}  {"op":"complete","rid":R,"code":..,"cursor":C}  {"op":"shutdown"}
+           {"op":"detach","token":T,"lease":SECONDS}
 Events:    {"type":"ready",..}  {"type":"fatal","message":..}  {"type":"progress","id":S,"progress":P}
            {"type":"result","id":S,"output":{..},"interrupted":bool}  {"type":"completion","rid":R,"candidates":[..]}
+           {"type":"detached","port":P}  {"type":"adopted","pid":N}  {"type":"log","line":..}
+
+A warm spare (started ahead of need, no statement run yet) can be asked to "detach": it then
+outlives the server, listening on a loopback port for a server that sends the token as its first
+line, and exits by itself when the lease ends first. Once adopted, requests and events (and our
+log lines, as "log" events) travel on that connection; its end ends us, as stdin's EOF did.
 """
 
 import ast
 import base64
 import datetime
 import decimal
+import hmac
 import io
 import json
 import os
@@ -41,6 +49,10 @@ os.close(_devnull)
 sys.stdin = os.fdopen(0, "r", encoding="utf-8")
 sys.__stdin__ = sys.stdin
 _PROTO_LOCK = threading.Lock()
+# Where events go: the server's pipe, then (for an adopted spare) its socket; None while a
+# detached spare waits, when only "ready" is remembered to be told to whoever adopts it.
+_OUT = [_PROTO]
+_READY = [None]
 
 PYSPARK_REQUIREMENT = "pyspark==3.5.3"
 MAX_SQL_ROWS = 1000
@@ -64,8 +76,16 @@ def capped(text):
 def send(event):
     line = json.dumps(event, default=_json_default)
     with _PROTO_LOCK:
-        _PROTO.write(line + "\n")
-        _PROTO.flush()
+        if event.get("type") == "ready":
+            _READY[0] = line
+        out = _OUT[0]
+        if out is None:
+            return
+        try:
+            out.write(line + "\n")
+            out.flush()
+        except (OSError, ValueError):
+            pass  # the server is gone: our request reader sees that and ends us
 
 
 def log(msg):
@@ -114,12 +134,15 @@ class Driver:
         self.main_ident = threading.main_thread().ident
         # True only while user code runs: a cancel's SIGINT may then raise KeyboardInterrupt.
         self.interruptible = False
+        # A spare left for the next server: the end of stdin and a new parent no longer end us.
+        self.detached = False
 
     # ---- threads that watch the outside world -------------------------------------------------
 
-    def read_requests(self):
-        """Reader thread: requests come from stdin; EOF means the server is gone, so we exit."""
-        for line in _REQUESTS:
+    def read_requests(self, source=None):
+        """Reader thread: requests come from stdin (or an adopter's socket); EOF means the server
+        is gone, so we exit, unless that server handed us on (detach)."""
+        for line in source if source is not None else _REQUESTS:
             try:
                 req = json.loads(line)
             except ValueError:
@@ -132,8 +155,12 @@ class Driver:
                 threading.Thread(target=self.complete, args=(req,), daemon=True).start()
             elif op == "shutdown":
                 self.shutdown()
+            elif op == "detach":
+                self.detach(req)
             else:
                 self.requests.put(req)
+        if source is None and self.detached:
+            return
         # The server died or closed our stdin: leave at once. Our Spark JVM watches its own stdin
         # (which we hold) and exits when we do, so nothing is left behind.
         os._exit(0)
@@ -142,8 +169,82 @@ class Driver:
         parent = os.getppid()
         while True:
             time.sleep(1.0)
-            if os.getppid() != parent:
+            if os.getppid() != parent and not self.detached:
                 os._exit(0)
+
+    # ---- a warm spare handed from one server to the next ---------------------------------------
+
+    def detach(self, req):
+        listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(4)
+        deadline = time.time() + float(req.get("lease", 90))
+        self.detached = True
+        send({"type": "detached", "port": listener.getsockname()[1]})
+        with _PROTO_LOCK:
+            _OUT[0] = None
+        # The old server's stderr pipe is about to break; our own writes must not fail meanwhile.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 1)
+        os.dup2(devnull, 2)
+        os.close(devnull)
+        threading.Thread(target=self.await_adopter, args=(listener, req["token"].encode("ascii"), deadline),
+                         name="adopter", daemon=True).start()
+
+    def await_adopter(self, listener, token, deadline):
+        while True:
+            left = deadline - time.time()
+            if left <= 0:
+                os._exit(0)  # lease over: our Spark JVM follows when its stdin (ours) closes
+            listener.settimeout(left)
+            try:
+                conn, _ = listener.accept()
+            except socket.timeout:
+                os._exit(0)
+            except OSError:
+                continue
+            rfile = None
+            try:
+                conn.settimeout(5.0)
+                rfile = conn.makefile("rb")
+                given = rfile.readline(256).strip()
+            except OSError:
+                given = b""
+            if not hmac.compare_digest(given, token):
+                # The file object holds the socket open: both must go for the caller to see the end.
+                if rfile is not None:
+                    rfile.close()
+                try:
+                    conn.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+                conn.close()
+                continue
+            conn.settimeout(None)
+            listener.close()
+            self.adopted(conn, rfile)
+            return
+
+    def adopted(self, conn, rfile):
+        conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        r, w = os.pipe()
+        os.dup2(w, 1)
+        os.dup2(w, 2)
+        os.close(w)
+        threading.Thread(target=self.forward_log, args=(r,), name="log", daemon=True).start()
+        out = conn.makefile("w", encoding="utf-8", buffering=1)
+        with _PROTO_LOCK:
+            out.write(json.dumps({"type": "adopted", "pid": os.getpid()}) + "\n")
+            if _READY[0] is not None:
+                out.write(_READY[0] + "\n")
+            out.flush()
+            _OUT[0] = out
+        self.read_requests(io.TextIOWrapper(rfile, encoding="utf-8"))
+
+    def forward_log(self, fd):
+        with os.fdopen(fd, "r", encoding="utf-8", errors="replace") as lines:
+            for line in lines:
+                send({"type": "log", "line": line.rstrip("\n")})
 
     def shutdown(self):
         def stop():

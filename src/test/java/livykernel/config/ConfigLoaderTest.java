@@ -106,6 +106,15 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void warmSpareIsOnUnlessTheFileOrTheEnvironmentTurnsItOff() throws IOException {
+        assertTrue(load(Map.of()).localWarmSpare());
+        assertFalse(load(Map.of("LIVY_KERNEL_WARM_SPARE", "false")).localWarmSpare());
+        sparkmagic("{\"local_warm_spare\": false}");
+        assertFalse(load(Map.of()).localWarmSpare());
+        assertTrue(load(Map.of("LIVY_KERNEL_WARM_SPARE", "on")).localWarmSpare(), "the environment wins");
+    }
+
+    @Test
     void livyUrlLocalSelectsEmbeddedEndpoint() {
         assertTrue(load(Map.of("LIVY_URL", "local")).usesLocalEndpoint());
     }
