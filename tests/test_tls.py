@@ -7,6 +7,7 @@ import asyncio
 import datetime
 import ipaddress
 import os
+import re
 import ssl
 import threading
 
@@ -169,7 +170,7 @@ def _start(env):
 
 def test_cells_and_a_spark_job_run_over_mutual_tls(proxied, pki):
     livy, proxy = proxied
-    km, kc = _start(_kernel_env(livy, proxy, pki))
+    km, kc = _start(_kernel_env(livy, proxy, pki, LIVY_KERNEL_PROGRESS="text"))
     try:
         reply, outputs = run_cell(kc, "print(1+1)", timeout=300)
         assert reply["status"] == "ok", (reply, outputs)
@@ -177,6 +178,13 @@ def test_cells_and_a_spark_job_run_over_mutual_tls(proxied, pki):
         reply, outputs = run_cell(kc, "print(sc.parallelize(range(100), 4).map(lambda x: x * 2).sum())", timeout=120)
         assert reply["status"] == "ok", (reply, outputs)
         assert stdout_of(outputs).strip() == "9900"
+        # The progress display follows the job (its Spark UI is read with the same TLS-configured client).
+        final = [c["data"]["text/plain"] for t, c in outputs if t == "update_display_data"]
+        assert final and re.match(r"Spark: 1 job succeeded, 4/4 tasks", final[-1]), outputs
+        reply, outputs = run_cell(kc, "%%info", timeout=120)
+        info = "".join(c["data"].get("text/plain", "") for t, c in outputs if t == "display_data")
+        assert reply["status"] == "ok" and "https://127.0.0.1:%d" % proxy.port in info, outputs
+        assert str(pki["ca"]) in info and KEY_PASSWORD not in info, info
         assert proxy.clients and set(proxy.clients) == {"kernel"}, proxy.clients
     finally:
         kc.stop_channels()
