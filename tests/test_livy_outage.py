@@ -74,6 +74,12 @@ class CuttableProxy:
         for c in conns:
             try:
                 c.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
+                # shutdown first: a close alone waits for the pipe thread blocked in recv() on this
+                # socket, so a connection with nothing more to send (a held GET) was never cut.
+                c.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+            try:
                 c.close()
             except OSError:
                 pass

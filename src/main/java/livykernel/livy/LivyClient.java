@@ -320,11 +320,15 @@ public final class LivyClient {
         }
     }
 
+    private static final long HELD_MARGIN_MILLIS = 10_000;
+
     /** The read timeout must outlast the wait, or a held GET would fail as a timeout. */
     private synchronized OkHttpClient heldHttp(long waitMillis) {
-        long needed = http.readTimeoutMillis() + waitMillis;
+        // The wait plus a margin, not plus the whole read timeout: an endpoint gone silent (no reset
+        // reaches the kernel) must be noticed soon after the wait, as a plain poll's would be.
+        long needed = waitMillis + HELD_MARGIN_MILLIS;
         if (heldHttp == null || heldHttp.readTimeoutMillis() < needed) {
-            heldHttp = http.newBuilder().readTimeout(Duration.ofMillis(needed + 30_000)).build();
+            heldHttp = http.newBuilder().readTimeout(Duration.ofMillis(needed)).build();
         }
         return heldHttp;
     }
