@@ -92,9 +92,9 @@ def faulty(tmp_path_factory):
 def execute_and_wait_until_polled(kc, proxy, code):
     """Sends code and returns its msg_id once the endpoint has this statement and the kernel polls it."""
     posts = proxy.count("POST", r"/statements$")
+    polls = proxy.count("GET", STATEMENT)   # before: a held GET may go out at once and be the only one
     msg_id = kc.execute(code)
     wait_for("the statement's submission", lambda: proxy.count("POST", r"/statements$") > posts)
-    polls = proxy.count("GET", STATEMENT)
     wait_for("a poll of the running statement", lambda: proxy.count("GET", STATEMENT) > polls)
     return msg_id
 

@@ -7,7 +7,7 @@ import org.zeromq.ZContext;
 import org.zeromq.ZMQ;
 
 /**
- * The hb REP socket on its own thread: echoes every frame unchanged, so clients see the
+ * The hb socket (ROUTER) on its own thread: echoes every frame unchanged, so clients see the
  * kernel alive even while a cell runs.
  */
 public final class Heartbeat implements AutoCloseable {
@@ -24,7 +24,9 @@ public final class Heartbeat implements AutoCloseable {
 
     public Heartbeat(ZContext context, String transport, String ip, int port, String endpoint) {
         this.context = context;
-        this.socket = context.createSocket(SocketType.REP);
+        // ROUTER, not REP (as ipykernel): a REP socket's request/reply state can wedge on a peer that
+        // went away mid-reply, and then the heartbeat stops for every client.
+        this.socket = context.createSocket(SocketType.ROUTER);
         this.socket.setLinger(0);
         if (port == 0 && "tcp".equals(transport)) {
             this.port = socket.bindToRandomPort("tcp://" + ip);
@@ -66,7 +68,7 @@ public final class Heartbeat implements AutoCloseable {
         }
     }
 
-    /** A REP socket answers only once the whole request is in, so all frames are read before any is sent. */
+    /** Echoes one whole message (the client's identity frame first) back to the client it came from. */
     private void echo() {
         java.util.List<byte[]> frames = new java.util.ArrayList<>();
         do {
@@ -77,7 +79,9 @@ public final class Heartbeat implements AutoCloseable {
             frames.add(frame);
         } while (socket.hasReceiveMore());
         for (int i = 0; i < frames.size(); i++) {
-            if (!socket.send(frames.get(i), i < frames.size() - 1 ? ZMQ.SNDMORE : 0)) {
+            int flags = ZMQ.DONTWAIT | (i < frames.size() - 1 ? ZMQ.SNDMORE : 0);
+            // A client gone or not reading: ROUTER drops the echo rather than block the heartbeat.
+            if (!socket.send(frames.get(i), flags)) {
                 LOG.debug("heartbeat echo not sent");
                 return;
             }
