@@ -56,13 +56,7 @@ final class Messenger {
      * Greets a new iopub subscriber. The topic frame is what it subscribed to, so that a client
      * subscribed to a prefix gets it too; clients subscribed to everything match any topic.
      */
-    private static final String DELIMITER = new String(livykernel.wire.WireCodec.DELIMITER, StandardCharsets.US_ASCII);
-
     void welcome(String subscription) {
-        if (subscription.contains(DELIMITER)) {
-            // As a topic frame it would make every client that subscribed to everything misread the greeting.
-            return;
-        }
         IopubWelcome content = new IopubWelcome(subscription);
         String topic = subscription.isEmpty() ? content.msgType() : subscription;
         server.publish(new Message(List.of(topic.getBytes(StandardCharsets.UTF_8)),

@@ -61,10 +61,11 @@ public final class KernelTransport implements AutoCloseable {
         return new ZmqChannel(context, type, name, info.transport(), info.ip(), port, info.endpoint(port));
     }
 
-    /** Starts every socket thread; the consumers run on the owning socket threads. */
     /** Jupyter clients subscribe to "" or a short prefix; a longer topic is a fuzzer's, not a client's. */
     private static final int MAX_TOPIC_BYTES = 1024;
+    private static final String DELIMITER = new String(livykernel.wire.WireCodec.DELIMITER, StandardCharsets.US_ASCII);
 
+    /** Starts every socket thread; the consumers run on the owning socket threads. */
     public void start(Consumer<List<byte[]>> onShell, Consumer<List<byte[]>> onControl,
                       Consumer<List<byte[]>> onStdin, Consumer<String> onSubscribe) {
         heartbeat.start();
@@ -86,14 +87,17 @@ public final class KernelTransport implements AutoCloseable {
         if (frame.length == 0 || frame[0] != 1 || frame.length > MAX_TOPIC_BYTES + 1) {
             return null;
         }
+        String topic;
         try {
-            return StandardCharsets.UTF_8.newDecoder()
+            topic = StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
                     .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
                     .decode(java.nio.ByteBuffer.wrap(frame, 1, frame.length - 1)).toString();
         } catch (java.nio.charset.CharacterCodingException e) {
             return null;
         }
+        // As the greeting's topic frame it would make every client subscribed to everything misread it.
+        return topic.contains(DELIMITER) ? null : topic;
     }
 
     /** The connection info with the ports actually bound. */

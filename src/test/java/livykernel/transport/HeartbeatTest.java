@@ -45,6 +45,7 @@ class HeartbeatTest {
         assertNull(KernelTransport.subscription(new byte[0]));
         assertNull(KernelTransport.subscription(new byte[]{1, (byte) 0xff, (byte) 0xfe}), "not UTF-8");
         assertNull(KernelTransport.subscription(new byte[2000]), "not a subscription");
+        assertNull(KernelTransport.subscription(b("\u0001<IDS|MSG>")), "a topic that would break the greeting");
         byte[] long1 = new byte[1100];
         java.util.Arrays.fill(long1, (byte) 'a');
         long1[0] = 1;
