@@ -175,11 +175,15 @@ def test_cells_and_a_spark_job_run_over_mutual_tls(proxied, pki):
         reply, outputs = run_cell(kc, "print(1+1)", timeout=300)
         assert reply["status"] == "ok", (reply, outputs)
         assert stdout_of(outputs).strip() == "2"
-        reply, outputs = run_cell(kc, "print(sc.parallelize(range(100), 4).map(lambda x: x * 2).sum())", timeout=120)
+        # Each task sleeps, so the job outlasts the progress display's first poll even on a busy machine
+        # (a job over before any poll saw it shows no display at all, by design).
+        job = "import time\nprint(sc.parallelize(range(100), 4).map(lambda x: (time.sleep(0.02), x * 2)[1]).sum())"
+        reply, outputs = run_cell(kc, job, timeout=120)
         assert reply["status"] == "ok", (reply, outputs)
         assert stdout_of(outputs).strip() == "9900"
         # The progress display follows the job (its Spark UI is read with the same TLS-configured client).
-        final = [c["data"]["text/plain"] for t, c in outputs if t == "update_display_data"]
+        final = [c["data"]["text/plain"] for t, c in outputs
+                 if t in ("display_data", "update_display_data") and c["data"].get("text/plain", "").startswith("Spark:")]
         assert final and re.match(r"Spark: 1 job succeeded, 4/4 tasks", final[-1]), outputs
         reply, outputs = run_cell(kc, "%%info", timeout=120)
         info = "".join(c["data"].get("text/plain", "") for t, c in outputs if t == "display_data")
