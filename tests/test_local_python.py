@@ -196,6 +196,26 @@ def test_spark_o_brings_a_session_dataframe(kernel):
     assert reply["status"] == "error" and "no DataFrame named nothing_here" in reply["evalue"]
 
 
+def test_pretty_o_shows_the_table_and_brings_the_last_lines_dataframe(kernel):
+    _, kc = kernel
+    reply, outputs = run_cell(kc, "%%pretty -o squares -n 3\nsquared = spark.range(10).selectExpr('id', 'id * id AS sq')\n"
+                                  "squared.orderBy('id')")
+    assert reply["status"] == "ok", outputs
+    shown = [c["data"] for t, c in outputs if t == "execute_result"]
+    assert shown and shown[0]["text/html"].count("<tr>") == 4, shown   # the header and 3 rows
+    out = stdout_of(outputs)
+    assert "Brought 3 rows into the local pandas DataFrame squares." in out and "-n 3 cut them" in out, out
+    assert local_json(kc, "[squares.columns.tolist(), squares.sq.tolist(), str(squares.sq.dtype)]") \
+        == [["id", "sq"], [0, 1, 4], "int64"]
+    # The session keeps no hidden reference to the DataFrame once its rows are brought.
+    reply, outputs = run_cell(kc, "print('_livy_kernel_pretty_value' in globals())")
+    assert stdout_of(outputs).strip() == "False", outputs
+    reply, outputs = run_cell(kc, "%%pretty -o not_a_frame\n1 + 1")
+    assert reply["status"] == "error", outputs
+    assert reply["evalue"] == "%%pretty -o not_a_frame brings a Spark DataFrame, and the cell's last line gives a value of type int.", reply
+    assert local_json(kc, "'not_a_frame' in globals()") is False
+
+
 def test_send_to_spark_a_dataframe_and_a_string(kernel):
     _, kc = kernel
     reply, outputs = run_cell(kc, "%%local\nimport pandas as pd\n"

@@ -14,6 +14,7 @@ import java.util.Map;
 /**
  * {@code %%pretty}: runs the code in the session; when its last line is a DataFrame expression
  * the rows are shown as a table (HTML, text, Table Schema) instead of {@code DataFrame[id: bigint]}.
+ * With {@code -o VAR} that Spark DataFrame's rows also become the pandas DataFrame VAR locally.
  */
 final class PrettyMagic implements Magic {
 
@@ -43,8 +44,12 @@ final class PrettyMagic implements Magic {
 
     @Override
     public List<Flag> flags() {
-        return List.of(Flag.value("-n", "--maxrows", "MAXROWS", "show at most MAXROWS rows (default "
-                + DEFAULT_MAX_ROWS + ", -1 for all)"));
+        List<Flag> flags = new java.util.ArrayList<>(List.of(Flag.value("-n", "--maxrows", "MAXROWS",
+                "show at most MAXROWS rows (default " + DEFAULT_MAX_ROWS + ", -1 for all); with -o, also bring at most"
+                        + " MAXROWS rows (default " + SqlMagic.DEFAULT_MAX_ROWS + ")")));
+        flags.addAll(LocalTransfer.flags("the last line's Spark DataFrame"));
+        flags.addAll(SqlMagic.rowFlags("bring").subList(1, 3));
+        return flags;
     }
 
     @Override
@@ -62,6 +67,10 @@ final class PrettyMagic implements Magic {
     @Override
     public CellResult run(MagicCall call, CellOutput out) throws InterruptedException {
         int maxRows = call.args().intValue("pretty", "maxrows", DEFAULT_MAX_ROWS);
+        LocalTransfer.Request output = SqlMagic.options(call.args(), "pretty").output();
+        if (output == null && call.args().has("samplemethod")) {
+            throw new MagicUsageException("%%pretty: -m only applies with -o VAR.");
+        }
         String code = call.body();
         if (!call.args().positionals().isEmpty()) {
             code = code.isBlank() ? call.args().positionals().get(0)
@@ -71,11 +80,35 @@ final class PrettyMagic implements Magic {
             throw new MagicUsageException("%%pretty needs code whose last line is a DataFrame, on the lines after it "
                     + "or as its argument: %%pretty df");
         }
-        return ctx.runner().run(SessionPython.pretty(code, maxRows, ctx.config().displayMaxBytes()), null, "%%pretty " + code.strip(), out,
-                output -> render(output, maxRows, out));
+        if (output != null) {
+            CellResult local = ctx.local().start(out);
+            if (!local.ok()) {
+                return local;
+            }
+        }
+        Shown shown = new Shown();
+        CellResult ran = ctx.runner().run(SessionPython.pretty(code, maxRows, ctx.config().displayMaxBytes(), output != null),
+                null, "%%pretty " + code.strip(), out, o -> render(o, maxRows, out, shown));
+        if (!ran.ok() || output == null) {
+            return ran;
+        }
+        if (!shown.kept) {
+            return Errors.usage("TypeError", "%%pretty -o " + output.variable() + " brings a Spark DataFrame, and the cell's"
+                    + " last line " + (shown.type == null ? "is not an expression" : "gives a value of type " + shown.type) + ".");
+        }
+        LocalTransfer transfer = new LocalTransfer(ctx);
+        return ctx.runner().run(LocalTransfer.stashCode(null, SessionPython.PRETTY_VALUE, output), null,
+                "%%pretty -o " + output.variable(), out,
+                o -> transfer.finishing(o, output, "the last line's DataFrame", false, out));
     }
 
-    private static CellResult render(StatementOutput output, int maxRows, CellOutput out) {
+    /** What the shown statement's answer said of its last line: whether the session kept it for -o, and its type. */
+    private static final class Shown {
+        boolean kept;
+        String type;
+    }
+
+    private static CellResult render(StatementOutput output, int maxRows, CellOutput out, Shown shown) {
         if (output == null) {
             return Errors.usage("LivyError", "Livy returned no output for the cell.");
         }
@@ -94,6 +127,8 @@ final class PrettyMagic implements Magic {
             out.stream("stderr", printed.after().strip() + "\n");
         }
         String kind = printed.result().path("kind").asText();
+        shown.kept = printed.result().path("kept").asBoolean(false);
+        shown.type = printed.result().path("type").asText(null);
         switch (kind) {
             case "table" -> {
                 ResultTable table = ResultTable.from(printed.result());

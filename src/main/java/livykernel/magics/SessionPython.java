@@ -76,21 +76,38 @@ public final class SessionPython {
 
     /** As {@link #pretty(String, int)}, its table bounded as {@link #sql(String, int, boolean, double, int)}'s. */
     static String pretty(String code, int maxRows, int maxBytes) {
+        return pretty(code, maxRows, maxBytes, false);
+    }
+
+    /** The hidden session global where {@code %%pretty -o} keeps the last line's DataFrame for the stash. */
+    static final String PRETTY_VALUE = "_livy_kernel_pretty_value";
+
+    /**
+     * As {@link #pretty(String, int, int)}; with {@code keep} a Spark DataFrame on the last line is
+     * also kept in {@link #PRETTY_VALUE} (the answer says {@code kept}), for {@code -o} to bring it.
+     */
+    static String pretty(String code, int maxRows, int maxBytes, boolean keep) {
         return wrap("_livy_kernel_pretty", TABLE_HELPER.formatted(maxBytes) + """
                     import ast
                     tree = ast.parse(_text("%s"), "<stdin>", "exec")
                     last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
                     exec(compile(tree, "<stdin>", "exec"), globals())
                     if last is None:
-                        return {"kind": "none"}
+                        return {"kind": "none", "type": None}
                     value = eval(compile(ast.Expression(last.value), "<stdin>", "eval"), globals())
                     from pyspark.sql import DataFrame
                     if isinstance(value, DataFrame):
-                        return _table(value, %d, False, 0.0)
+                        answer = _table(value, %d, False, 0.0)
+                        if %s:
+                            globals()["%s"] = value
+                            answer["kept"] = True
+                        return answer
                     if type(value).__name__ == "DataFrame" and hasattr(value, "to_html"):
-                        return {"kind": "html", "html": value.to_html(max_rows=%d), "text": value.to_string(max_rows=%d)}
-                    return {"kind": "repr", "text": None if value is None else repr(value)}
-                """.formatted(b64(code), maxRows, Math.max(maxRows, 1), Math.max(maxRows, 1)));
+                        return {"kind": "html", "html": value.to_html(max_rows=%d), "text": value.to_string(max_rows=%d),
+                                "type": type(value).__module__.split(".")[0] + " " + type(value).__name__}
+                    return {"kind": "repr", "text": None if value is None else repr(value), "type": type(value).__name__}
+                """.formatted(b64(code), maxRows, keep ? "True" : "False", PRETTY_VALUE, Math.max(maxRows, 1),
+                Math.max(maxRows, 1)));
     }
 
     /** What stashes rows for -o prints before each chunk of them: the marker, then the row count. */
@@ -102,8 +119,10 @@ public final class SessionPython {
      * {@code query} null: the DataFrame is the session variable {@code variable}.
      */
     static String stashRows(String query, String variable, int maxRows, boolean sample, double fraction) {
+        // A hidden global of ours (%%pretty -o's) is taken out as it is read, so the session keeps no extra reference.
+        String read = PRETTY_VALUE.equals(variable) ? "pop" : "get";
         String source = query != null ? "spark.sql(_text(\"%s\"))".formatted(b64(query))
-                : "globals().get(_text(\"%s\"))".formatted(b64(variable));
+                : "globals().%s(_text(\"%s\"), None)".formatted(read, b64(variable));
         return wrap("_livy_kernel_stash", """
                     from pyspark.sql import DataFrame
                     df = %s

@@ -100,6 +100,9 @@ class RouterAndHelpTest {
         assertFalse(r.ok());
         assertTrue(r.evalue().contains("takes no cell body"), r.evalue());
         assertTrue(run("%%pretty").evalue().contains("%%pretty df"));
+        assertEquals("%%pretty: -m only applies with -o VAR.", run("%%pretty -m sample df").evalue());
+        assertEquals("%%pretty: -c only applies with -o VAR.", run("%%pretty -c false df").evalue());
+        assertEquals("%%pretty: -o needs a Python variable name, not '1x'.", run("%%pretty -o 1x df").evalue());
         CellResult empty = run("%%sql");
         assertTrue(empty.evalue().contains("needs a cell body"), empty.evalue());
         assertTrue(livy.ran.isEmpty());
