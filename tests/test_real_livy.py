@@ -203,6 +203,11 @@ def test_sql_rows_come_down_to_local_pandas_and_go_back_to_spark(kernel):
     assert reply["status"] == "ok", reply
     reply, outputs = run_cell(kc, "print(back.count(), back.where('m = 1').count())")
     assert stdout_of(outputs) == "12000 4000\n"
+    reply, outputs = run_cell(kc, "%%pretty -o top -n 4\nback.orderBy('id', ascending=False)")
+    assert reply["status"] == "ok", reply
+    assert [c for t, c in outputs if t == "execute_result"], outputs
+    reply, outputs = run_cell(kc, "%%local\nprint(top['id'].tolist())")
+    assert stdout_of(outputs) == "[11999, 11998, 11997, 11996]\n", outputs
 
 
 def test_attach_to_a_session_made_by_someone_else_and_leave_it_running():
