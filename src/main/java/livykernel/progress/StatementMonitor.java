@@ -147,7 +147,7 @@ final class StatementMonitor {
             fetch();
         }
         if (feed != null && !restUnavailable) {
-            feed.onSnapshot(snapshot, clock.getAsLong(), false);
+            feed.onFinalSnapshot(snapshot, clock.getAsLong());
         }
         if (!ownDisplay) {
             return;
