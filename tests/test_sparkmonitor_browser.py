@@ -10,7 +10,8 @@ import subprocess
 import pytest
 
 from conftest import ROOT
-from lab_helpers import browser, jupyter_lab, open_notebook, write_notebook  # noqa: F401 (browser is a fixture)
+from lab_helpers import (browser, jupyter_lab, open_notebook, run_warm_then_second,  # noqa: F401 (browser is a fixture)
+                         write_notebook)
 from progress_helpers import WARM, multi_job
 
 OUTPUT = ROOT / "tests" / "output"
@@ -82,13 +83,7 @@ def record_frame(frames, payload):
 
 def check_notebook(page, base, token):
     open_notebook(page, base, token, "monitor.ipynb")
-    # Run the warm-up cell alone first: the kernel's first cell starts the Spark session.
-    page.locator(".jp-Cell").first.click()
-    page.keyboard.press("Shift+Enter")
-    first = page.locator(".jp-Cell").first
-    first.locator(".jp-InputArea-prompt:has-text('[1]')").wait_for(timeout=150_000)
-    page.keyboard.press("Shift+Enter")
-    cell = page.locator(".jp-Cell").nth(1)
+    cell = run_warm_then_second(page)
     # sparkmonitor's own per-cell display (React, class sparkMonitorCellRoot) with its job table.
     monitor = cell.locator(".sparkMonitorCellRoot")
     monitor.first.wait_for(timeout=150_000)
