@@ -83,6 +83,7 @@ def record_frame(frames, payload):
 
 def check_notebook(page, base, token):
     open_notebook(page, base, token, "monitor.ipynb")
+    watch_job_rows(page)
     cell = run_warm_then_second(page)
     # sparkmonitor's own per-cell display (React, class sparkMonitorCellRoot) with its job table.
     monitor = cell.locator(".sparkMonitorCellRoot")
@@ -121,6 +122,7 @@ def check_notebook(page, base, token):
     task_counts = rows.locator(".tdtasks .data").all_inner_texts()
     assert task_counts[-2:] == ["4/4", "8/8"], task_counts
     check_one_display_per_cell(page)
+    check_completed_rows_were_never_stale(page)
     # Expanding a job row renders its stage sub-table from the store: every stage COMPLETED.
     for i in range(rows.count()):
         rows.nth(i).locator(".tdstagebutton").click()
@@ -142,3 +144,34 @@ def check_one_display_per_cell(page):
         """cells => cells.map(c => c.querySelectorAll('.sparkMonitorCellRoot.CellMonitor').length
                                   + c.querySelectorAll('.jp-OutputArea .widget-progress, .jp-OutputArea .livy-progress-snapshot').length)""")
     assert per_cell[1] == 1 and all(n <= 1 for n in per_cell), per_cell
+
+
+def watch_job_rows(page):
+    """Records every state a sparkmonitor job row is rendered in ("id|status|stages"), from DOM
+    mutations (the observer runs after each render, before the next comm message is handled)."""
+    page.evaluate("""() => {
+        window.__jobRowStates = [];
+        const last = {};
+        new MutationObserver(() => {
+            for (const r of document.querySelectorAll('tr.jobrow')) {
+                const state = [r.querySelector('.tdjobid').textContent, r.querySelector('.tditemjobstatus').textContent,
+                               r.querySelector('.tdjobstages').textContent].join('|');
+                const cell = r.closest('.jp-Cell');
+                const key = [...document.querySelectorAll('.jp-Cell')].indexOf(cell) + ':' + state.split('|')[0];
+                if (last[key] !== state) { last[key] = state; window.__jobRowStates.push(state); }
+            }
+        }).observe(document.body, {subtree: true, childList: true, characterData: true});
+    }""")
+
+
+def check_completed_rows_were_never_stale(page):
+    """At no moment did a COMPLETED job's row show a stage as not done ("(n active)" or done/total short)."""
+    states = page.evaluate("() => window.__jobRowStates")
+    completed = [s for s in states if s.split("|")[1] == "COMPLETED"]
+    assert completed, states
+    for state in completed:
+        stages = state.split("|")[2]
+        done, total = stages.split("(")[0].split("/")
+        skipped = int(stages.split("(")[1].split(" ")[0]) if "skipped" in stages else 0
+        assert "active" not in stages and int(done) + skipped == int(total), (state, states)
+    (OUTPUT / "sparkmonitor-row-states.log").write_text("\n".join(states))

@@ -36,6 +36,8 @@ public final class SparkMonitorFeed {
     public static final String TARGET = "SparkMonitor";
     /** A cell's display is rebuilt at most this often while it runs (and once more at its end). */
     static final long REFRESH_MS = 1000;
+    /** In a cell of at most this many jobs, a job's end rebuilds the display whatever the rate. */
+    static final int FEW_JOBS = 20;
 
     private static final String PENDING = "PENDING";
     private static final String RUNNING = "RUNNING";
@@ -154,15 +156,23 @@ public final class SparkMonitorFeed {
 
         /** A poll while the statement runs (or after it ended); {@code sendActive}: the periodic stage update is due. */
         void onSnapshot(SparkSnapshot snap, long now, boolean sendActive) {
-            update(snap, now, sendActive, false);
+            update(snap, now, sendActive, false, false);
         }
 
         /** The statement's last snapshot before the cell's reply: stale rows are rebuilt whatever the rate. */
         void onFinalSnapshot(SparkSnapshot snap, long now) {
-            update(snap, now, false, true);
+            update(snap, now, false, true, false);
         }
 
-        private void update(SparkSnapshot snap, long now, boolean sendActive, boolean last) {
+        /**
+         * A snapshot after the cell ended: its shown jobs are followed to their end, but a job not
+         * shown yet is left out, as sparkmonitor would file it under whichever cell runs now.
+         */
+        void onLateSnapshot(SparkSnapshot snap, long now) {
+            update(snap, now, false, false, true);
+        }
+
+        private void update(SparkSnapshot snap, long now, boolean sendActive, boolean last, boolean late) {
             if (!active() || snap.jobs().isEmpty()) {
                 return;
             }
@@ -173,9 +183,11 @@ public final class SparkMonitorFeed {
                 }
                 snap.jobs().forEach(j -> cell.jobs.put(j.jobId(), j));
                 snap.stages().forEach(s -> cell.stages.put(s.stageId(), s));
-                // A rebuild replays every row, so a cell of many jobs is rebuilt less often.
-                boolean due = last || now - cell.rebuiltAt >= REFRESH_MS * Math.max(1, cell.jobs.size() / 20);
-                if (due && staleRows() && restartCell.getAsBoolean()) {
+                // A rebuild replays every row, so a cell of many jobs is rebuilt less often; a job's end
+                // is rebuilt at once in a cell of a few jobs, so no COMPLETED row shows stale counts.
+                boolean due = last || now - cell.rebuiltAt >= REFRESH_MS * Math.max(1, cell.jobs.size() / 20)
+                        || (cell.jobs.size() <= FEW_JOBS && aShownJobEnded());
+                if (!late && due && staleRows() && restartCell.getAsBoolean()) {
                     rebuild(snap, now);
                     return;
                 }
@@ -192,11 +204,20 @@ public final class SparkMonitorFeed {
                     }
                 }
                 for (SparkJob j : snap.jobs()) {
-                    if (!cell.rendered.containsKey(j.jobId())) {
+                    if (!late && !cell.rendered.containsKey(j.jobId())) {
                         announce(j, snap, now);
                     }
                 }
             }
+        }
+
+        private boolean aShownJobEnded() {
+            for (int jobId : cell.rendered.keySet()) {
+                if (RUNNING.equals(cell.jobStatus.get(jobId)) && !cell.jobs.get(jobId).isRunning()) {
+                    return true;
+                }
+            }
+            return false;
         }
 
         /** Whether some row's counts (frozen at its first render) no longer match its stages. */

@@ -183,22 +183,17 @@ class SparkMonitorFeedTest {
     void staleRowsAreRebuiltAfterAnotherBusySoCompletedJobsShowAllTheirStagesDone() {
         String commId = openComm();
         StoreModel store = new StoreModel();
-        java.util.concurrent.atomic.AtomicInteger restarts = new java.util.concurrent.atomic.AtomicInteger();
-        SparkMonitorFeed.Tracker t = feed.track(APP, "s", cell, () -> {
-            restarts.incrementAndGet();
-            store.busy();
-            return true;
-        });
+        SparkMonitorFeed.Tracker t = feed.track(APP, "s", cell, store::restart);
         SparkSnapshot running = ProgressMappingTest.snapshot("multi-running1", "1");
         SparkSnapshot done = ProgressMappingTest.snapshot("multi-done", "1");
         store.applyAll(events(commId, () -> t.onSnapshot(running, 1_000, true)));
-        assertEquals(0, restarts.get(), "nothing stale yet");
+        assertEquals(0, store.restarts, "nothing stale yet");
         assertEquals(Map.of("2", "RUNNING 0/1"), store.rows());
 
         // Stage 3 completed and job 3 ran meanwhile: job 2's row (rendered with stage 3 RUNNING) is
         // stale, so the cell is restarted and replayed under a fresh attempt id.
         List<JsonNode> last = events(commId, () -> t.onFinalSnapshot(done, 2_000));
-        assertEquals(1, restarts.get());
+        assertEquals(1, store.restarts);
         assertEquals(List.of("sparkApplicationStart", "sparkStageSubmitted:3", "sparkStageCompleted:3", "sparkJobStart:2",
                 "sparkStageCompleted:3", "sparkJobEnd:2", "sparkStageSubmitted:5", "sparkStageCompleted:5",
                 "sparkStageSubmitted:4", "sparkStageCompleted:4", "sparkJobStart:3", "sparkStageCompleted:5",
@@ -210,54 +205,67 @@ class SparkMonitorFeedTest {
         assertEquals(List.of(), store.warnings);
         // Nothing stale any more: a repeated final snapshot neither restarts nor sends.
         assertEquals(List.of(), names(events(commId, () -> t.onFinalSnapshot(done, 3_000))));
-        assertEquals(1, restarts.get());
+        assertEquals(1, store.restarts);
     }
 
     @Test
-    void rebuildsAreRateLimitedWhileRunningAndSkippedWhenTheCellCannotRestart() {
+    void rebuildsAreRateLimitedWhileRunningButNotAtAJobsEndAndSkippedWhenTheCellCannotRestart() {
         String commId = openComm();
         StoreModel store = new StoreModel();
-        java.util.concurrent.atomic.AtomicBoolean canRestart = new java.util.concurrent.atomic.AtomicBoolean(true);
-        java.util.concurrent.atomic.AtomicInteger restarts = new java.util.concurrent.atomic.AtomicInteger();
-        SparkMonitorFeed.Tracker t = feed.track(APP, "s", cell, () -> {
-            if (!canRestart.get()) {
-                return false;
-            }
-            restarts.incrementAndGet();
-            store.busy();
-            return true;
-        });
-        SparkJob job = new SparkJob(7, "collect at <stdin>:1", "RUNNING", 8, 0, 0, 0, 0, List.of(8, 9), 1000, 0);
-        SparkStage map = new SparkStage(8, 0, "groupBy at <stdin>:1", "ACTIVE", 4, 2, 0, 0, 1000, 0, null);
-        SparkStage reduce = new SparkStage(9, 0, "collect at <stdin>:1", "PENDING", 4, 0, 0, 0, 0, 0, null);
-        store.applyAll(events(commId, () -> t.onSnapshot(new SparkSnapshot(List.of(job), List.of(map, reduce), 0, 2),
+        SparkMonitorFeed.Tracker t = feed.track(APP, "s", cell, store::restart);
+        SparkJob job = new SparkJob(7, "collect at <stdin>:1", "RUNNING", 12, 0, 0, 0, 0, List.of(8, 9, 10), 1000, 0);
+        SparkJob jobDone = new SparkJob(7, "collect at <stdin>:1", "SUCCEEDED", 12, 0, 12, 0, 0, List.of(8, 9, 10), 1000, 1950);
+        SparkStage a = new SparkStage(8, 0, "groupBy at <stdin>:1", "ACTIVE", 4, 2, 0, 0, 1000, 0, null);
+        SparkStage aDone = new SparkStage(8, 0, "groupBy at <stdin>:1", "COMPLETE", 4, 0, 4, 0, 1000, 1200, null);
+        SparkStage b = new SparkStage(9, 0, "join at <stdin>:1", "ACTIVE", 4, 1, 0, 0, 1200, 0, null);
+        SparkStage bDone = new SparkStage(9, 0, "join at <stdin>:1", "COMPLETE", 4, 0, 4, 0, 1200, 1400, null);
+        SparkStage c = new SparkStage(10, 0, "collect at <stdin>:1", "PENDING", 4, 0, 0, 0, 0, 0, null);
+        SparkStage cDone = new SparkStage(10, 0, "collect at <stdin>:1", "COMPLETE", 4, 0, 4, 0, 1400, 1900, null);
+        store.applyAll(events(commId, () -> t.onSnapshot(new SparkSnapshot(List.of(job), List.of(a, b, c), 0, 2),
                 1_000, true)));
         // sparkmonitor labels a PENDING stage "active".
-        assertEquals(Map.of("7", "RUNNING 0/2(1 active)"), store.rows());
+        assertEquals(Map.of("7", "RUNNING 0/3(1 active)"), store.rows());
 
-        SparkStage mapDone = new SparkStage(8, 0, "groupBy at <stdin>:1", "COMPLETE", 4, 0, 4, 0, 1000, 1500, null);
-        SparkStage reduceRunning = new SparkStage(9, 0, "collect at <stdin>:1", "ACTIVE", 4, 1, 0, 0, 1500, 0, null);
-        SparkSnapshot second = new SparkSnapshot(List.of(job), List.of(mapDone, reduceRunning), 0, 2);
-        store.applyAll(events(commId, () -> t.onSnapshot(second, 1_200, false)));
-        assertEquals(1, restarts.get());
-        assertEquals(Map.of("7", "RUNNING 1/2"), store.rows(), "the running job's row counts right too");
+        store.applyAll(events(commId, () -> t.onSnapshot(new SparkSnapshot(List.of(job), List.of(aDone, b, c), 0, 2),
+                1_200, false)));
+        assertEquals(1, store.restarts);
+        assertEquals(Map.of("7", "RUNNING 1/3(1 active)"), store.rows(), "the running job's row counts right too");
 
-        SparkStage reduceDone = new SparkStage(9, 0, "collect at <stdin>:1", "COMPLETE", 4, 0, 4, 0, 1500, 1900, null);
-        SparkJob jobDone = new SparkJob(7, "collect at <stdin>:1", "SUCCEEDED", 8, 0, 8, 0, 0, List.of(8, 9), 1000, 1950);
-        SparkSnapshot third = new SparkSnapshot(List.of(jobDone), List.of(mapDone, reduceDone), 0, 2);
-        // Within REFRESH_MS of the last rebuild: stage and job events only, the row keeps its counts.
-        List<JsonNode> quick = events(commId, () -> t.onSnapshot(third, 1_700, false));
-        assertEquals(List.of("sparkStageCompleted:9", "sparkJobEnd:7"), names(quick));
+        // Within REFRESH_MS of that rebuild, a stage's end alone is sent as such: the row keeps its counts.
+        List<JsonNode> quick = events(commId,
+                () -> t.onSnapshot(new SparkSnapshot(List.of(job), List.of(aDone, bDone, c), 0, 2), 1_500, false));
+        assertEquals(List.of("sparkStageCompleted:9"), names(quick));
         store.applyAll(quick);
-        assertEquals(1, restarts.get());
-        assertEquals(Map.of("7", "COMPLETED 1/2"), store.rows());
-        // The cell's end is rebuilt whatever the rate, unless the cell can no longer restart (its reply went out).
-        canRestart.set(false);
-        assertEquals(List.of(), names(events(commId, () -> t.onFinalSnapshot(third, 1_800))));
-        canRestart.set(true);
-        store.applyAll(events(commId, () -> t.onFinalSnapshot(third, 1_800)));
-        assertEquals(2, restarts.get());
-        assertEquals(Map.of("7", "COMPLETED 2/2"), store.rows());
+        assertEquals(1, store.restarts);
+        assertEquals(Map.of("7", "RUNNING 1/3(1 active)"), store.rows());
+
+        // The job's end is rebuilt at once: a COMPLETED row never shows stale counts.
+        SparkSnapshot done = new SparkSnapshot(List.of(jobDone), List.of(aDone, bDone, cDone), 0, 2);
+        store.applyAll(events(commId, () -> t.onSnapshot(done, 1_600, false)));
+        assertEquals(2, store.restarts);
+        assertEquals(Map.of("7", "COMPLETED 3/3"), store.rows());
+        assertEquals(List.of(), store.warnings);
+    }
+
+    @Test
+    void aCellThatCannotRestartGetsPlainEventsAndItsEndIsRebuiltWhenItCan() {
+        String commId = openComm();
+        StoreModel store = new StoreModel();
+        store.restartable = false;
+        SparkMonitorFeed.Tracker t = feed.track(APP, "s", cell, store::restart);
+        SparkJob job = new SparkJob(7, "collect at <stdin>:1", "RUNNING", 4, 0, 0, 0, 0, List.of(8), 1000, 0);
+        SparkStage a = new SparkStage(8, 0, "collect at <stdin>:1", "ACTIVE", 4, 2, 0, 0, 1000, 0, null);
+        store.applyAll(events(commId, () -> t.onSnapshot(new SparkSnapshot(List.of(job), List.of(a), 0, 2), 1_000, true)));
+        SparkSnapshot done = new SparkSnapshot(
+                List.of(new SparkJob(7, "collect at <stdin>:1", "SUCCEEDED", 4, 0, 4, 0, 0, List.of(8), 1000, 1950)),
+                List.of(new SparkStage(8, 0, "collect at <stdin>:1", "COMPLETE", 4, 0, 4, 0, 1000, 1900, null)), 0, 2);
+        List<JsonNode> plain = events(commId, () -> t.onFinalSnapshot(done, 2_000));
+        assertEquals(List.of("sparkStageCompleted:8", "sparkJobEnd:7"), names(plain));
+        store.applyAll(plain);
+        assertEquals(Map.of("7", "COMPLETED 0/1"), store.rows(), "sparkmonitor's own limit without a restart");
+        store.restartable = true;
+        store.applyAll(events(commId, () -> t.onFinalSnapshot(done, 2_100)));
+        assertEquals(Map.of("7", "COMPLETED 1/1"), store.rows());
         assertEquals(List.of(), store.warnings);
     }
 
@@ -314,6 +322,9 @@ class SparkMonitorFeedTest {
         assertTrue(m.awaitingJobEnds());
         spark.jobs.set(0, FakeSparkUi.job(0, "3", "FAILED", 0));
         spark.stages.set(0, FakeSparkUi.stage(0, 0, "FAILED"));
+        // A job Spark shows only now is left out: sparkmonitor would file it under whichever cell runs.
+        spark.jobs.add(FakeSparkUi.job(1, "3", "SUCCEEDED", 1));
+        spark.stages.add(FakeSparkUi.stage(1, 0, "COMPLETE"));
         clock.addAndGet(250);
         assertEquals(List.of("sparkStageCompleted:0", "sparkJobEnd:0"), names(events(commId, m::followUp)));
         assertFalse(m.awaitingJobEnds());
@@ -411,9 +422,17 @@ class SparkMonitorFeedTest {
         private final List<String> cellJobs = new ArrayList<>();
         private final Map<String, String> renderedCounts = new java.util.HashMap<>();
         final List<String> warnings = new ArrayList<>();
+        /** Whether the kernel may publish another busy for the cell (it runs, and the front end records timing). */
+        boolean restartable = true;
+        int restarts;
 
-        void busy() {
-            newExecution = true;
+        /** The kernel's CellOutput.restartBusy: the busy makes the front end count a new execution of the cell. */
+        boolean restart() {
+            if (restartable) {
+                restarts++;
+                newExecution = true;
+            }
+            return restartable;
         }
 
         void applyAll(List<JsonNode> events) {
