@@ -64,11 +64,44 @@ def open_notebook(page, base, token, name):
     page.wait_for_function("() => document.body.innerText.includes('Idle')", timeout=120_000)
 
 
+def run_warm_then_second(page):
+    """Runs the notebook's first cell (the warm-up: the kernel's first cell starts the Spark
+    session) alone until it is done, then the second; returns the second cell's locator."""
+    page.locator(".jp-Cell").first.click()
+    page.keyboard.press("Shift+Enter")
+    first = page.locator(".jp-Cell").first
+    first.locator(".jp-InputArea-prompt:has-text('[1]')").wait_for(timeout=150_000)
+    page.keyboard.press("Shift+Enter")
+    return page.locator(".jp-Cell").nth(1)
+
+
+def check_widget_then_snapshot(page, cell, live_png):
+    """The kernel's progress display of a two-job cell (progress_helpers.multi_job): live, the
+    ipywidgets bars (IntProgress renders as .widget-hprogress) and stage table, screenshot to
+    `live_png`; at the end, the static snapshot that replaces the widget, every bar at 100%."""
+    live_bar = cell.locator(".jp-OutputArea .widget-hprogress")
+    live_bar.first.wait_for(timeout=150_000)
+    cell.locator(".jp-OutputArea .jupyter-widgets table.livy-progress-stages").first.wait_for(timeout=60_000)
+    assert cell.get_by_text("Spark Job Progress").first.is_visible()
+    assert live_bar.count() >= 2, "an overall bar and one per job"
+    page.screenshot(path=str(live_png), full_page=True)
+    snapshot = cell.locator(".livy-progress-snapshot")
+    snapshot.wait_for(timeout=150_000)
+    assert snapshot.locator("table.livy-progress-stages").is_visible()
+    widths = snapshot.locator(".livy-progress-bar > div").evaluate_all("els => els.map(e => e.style.width)")
+    assert widths == ["100%", "100%", "100%"], widths
+    assert "COMPLETE" in snapshot.inner_text()
+    # The snapshot comes before the cell's printed output: wait for the cell to finish ([2]).
+    cell.locator(".jp-InputArea-prompt:has-text('[2]')").wait_for(timeout=60_000)
+    assert "[(0, 40), (1, 40), (2, 40)]" in cell.inner_text()
+
+
 @contextmanager
-def jupyter_lab(root: Path, jupyter: list, extra_env=None):
-    """Runs `jupyter lab` (the command `jupyter`, e.g. [python, "-m", "jupyter"]) on `root` with its
-    own settings, workspaces and runtime dirs there; yields (base URL, token); its log is root/lab.log.
-    JUPYTER_PATH (set by conftest's kernelspec fixture) makes it find our kernelspec."""
+def jupyter_lab(root: Path, jupyter: list, extra_env=None, app="lab"):
+    """Runs `jupyter lab` (the command `jupyter`, e.g. [python, "-m", "jupyter"]; with app="notebook",
+    Notebook 7's `jupyter notebook`) on `root` with its own settings, workspaces and runtime dirs
+    there; yields (base URL, token); its log is root/lab.log. JUPYTER_PATH (set by conftest's
+    kernelspec fixture) makes it find our kernelspec."""
     token = uuid.uuid4().hex
     port = free_port()
     env = {**os.environ, "JUPYTERLAB_SETTINGS_DIR": str(root / ".settings"),
@@ -76,22 +109,23 @@ def jupyter_lab(root: Path, jupyter: list, extra_env=None):
            **(extra_env or {})}
     log_path = root / "lab.log"
     with open(log_path, "w") as log:
-        proc = subprocess.Popen([*jupyter, "lab", "--no-browser", "--ServerApp.ip=127.0.0.1",
+        quiet = ["--LabApp.news_url="] if app == "lab" else []
+        proc = subprocess.Popen([*jupyter, app, "--no-browser", "--ServerApp.ip=127.0.0.1",
                                  f"--ServerApp.port={port}", f"--IdentityProvider.token={token}",
-                                 f"--ServerApp.root_dir={root}", "--LabApp.news_url=", "--ServerApp.open_browser=False",
+                                 f"--ServerApp.root_dir={root}", *quiet, "--ServerApp.open_browser=False",
                                  "--allow-root"],
                                 cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT)
         try:
             deadline = time.time() + 60
             while True:
                 if proc.poll() is not None:
-                    pytest.fail("jupyter lab exited: " + log_path.read_text()[-3000:])
+                    pytest.fail(f"jupyter {app} exited: " + log_path.read_text()[-3000:])
                 try:
                     with socket.create_connection(("127.0.0.1", port), timeout=1):
                         break
                 except OSError:
                     if time.time() > deadline:
-                        pytest.fail("jupyter lab did not start: " + log_path.read_text()[-3000:])
+                        pytest.fail(f"jupyter {app} did not start: " + log_path.read_text()[-3000:])
                     time.sleep(0.3)
             yield f"http://127.0.0.1:{port}", token
         finally:

@@ -5,7 +5,8 @@ import sys
 import pytest
 
 from conftest import ROOT
-from lab_helpers import browser, jupyter_lab, open_notebook, write_notebook  # noqa: F401 (browser is a fixture)
+from lab_helpers import (browser, check_widget_then_snapshot, jupyter_lab, open_notebook,  # noqa: F401 (browser is a fixture)
+                         write_notebook)
 from progress_helpers import WARM, multi_job
 
 OUTPUT = ROOT / "tests" / "output"
@@ -41,23 +42,5 @@ def check_notebook(page, base, token):
     page.locator(".jp-Cell").first.click()
     page.keyboard.press("Shift+Enter")
     page.keyboard.press("Shift+Enter")
-    cell = page.locator(".jp-Cell").nth(1)
-    # Live: the ipywidgets accordion with progress bars and the stage table.
-    # ipywidgets 8 renders IntProgress as .widget-hprogress inside the Accordion.
-    live_bar = cell.locator(".jp-OutputArea .widget-hprogress")
-    live_bar.first.wait_for(timeout=150_000)
-    cell.locator(".jp-OutputArea .jupyter-widgets table.livy-progress-stages").first.wait_for(timeout=60_000)
-    assert cell.get_by_text("Spark Job Progress").first.is_visible()
-    assert live_bar.count() >= 2, "an overall bar and one per job"
-    page.screenshot(path=str(OUTPUT / "progress-widget-live.png"), full_page=True)
-    # End: the static snapshot replaces the widget; every bar at 100%.
-    cell.locator(".livy-progress-snapshot").wait_for(timeout=150_000)
-    snapshot = cell.locator(".livy-progress-snapshot")
-    assert snapshot.locator("table.livy-progress-stages").is_visible()
-    widths = snapshot.locator(".livy-progress-bar > div").evaluate_all("els => els.map(e => e.style.width)")
-    assert widths == ["100%", "100%", "100%"], widths
-    assert "COMPLETE" in snapshot.inner_text()
-    # The snapshot comes before the cell's printed output: wait for the cell to finish ([2]).
-    cell.locator(".jp-InputArea-prompt:has-text('[2]')").wait_for(timeout=60_000)
-    assert "[(0, 40), (1, 40), (2, 40)]" in cell.inner_text()
+    check_widget_then_snapshot(page, page.locator(".jp-Cell").nth(1), OUTPUT / "progress-widget-live.png")
     page.screenshot(path=str(OUTPUT / "progress-widget-final.png"), full_page=True)

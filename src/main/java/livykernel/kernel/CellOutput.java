@@ -25,4 +25,14 @@ public interface CellOutput {
 
     /** A {@code clear_output} message. */
     void clearOutput(boolean wait);
+
+    /**
+     * Publishes another {@code status: busy} for the cell's request, which a front end recording
+     * timing takes as the cell's execution starting again (sparkmonitor then clears the cell's
+     * jobs at the next job start). Returns whether it did: never once the cell has finished (its
+     * idle may be out), for a silent cell, or for a front end that records no timing.
+     */
+    default boolean restartBusy() {
+        return false;
+    }
 }

@@ -63,7 +63,9 @@ final class ExecuteHandler {
             return;
         }
 
-        RequestContext context = new RequestContext(parent);
+        JsonNode requestMetadata = request.message().metadata();
+        RequestContext context = new RequestContext(parent,
+                requestMetadata != null && requestMetadata.path("recordTiming").asBoolean(false));
         IopubCellOutput out = new IopubCellOutput(messenger, context, count, silent, timer, history::setOutput);
         running = context;
         CellResult result;

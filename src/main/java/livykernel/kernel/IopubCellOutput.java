@@ -6,6 +6,7 @@ import livykernel.wire.protocol.DisplayData;
 import livykernel.wire.protocol.ErrorOutput;
 import livykernel.wire.protocol.ExecuteResult;
 import livykernel.wire.protocol.MimeBundle;
+import livykernel.wire.protocol.Status;
 import livykernel.wire.protocol.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,6 +42,7 @@ final class IopubCellOutput implements CellOutput {
     private final StringBuilder pending = new StringBuilder();   // guarded by this
     private String pendingName;                                   // guarded by this
     private ScheduledFuture<?> pendingFlush;                      // guarded by this
+    private boolean finished;                                     // guarded by this
 
     IopubCellOutput(Messenger messenger, RequestContext context, int executionCount, boolean silent,
                     ScheduledExecutorService timer, BiConsumer<Integer, String> resultText) {
@@ -134,8 +136,19 @@ final class IopubCellOutput implements CellOutput {
         messenger.publish(parent, new ErrorOutput(ename, evalue, traceback));
     }
 
-    /** Flushes buffered stream text; called before the execute_reply. */
+    @Override
+    public synchronized boolean restartBusy() {
+        if (silent || finished || !context.recordsTiming()) {
+            return false;
+        }
+        flushLocked();
+        messenger.status(parent, Status.BUSY);
+        return true;
+    }
+
+    /** Flushes buffered stream text; called before the execute_reply (and so before the cell's idle). */
     synchronized void finish() {
+        finished = true;
         flushLocked();
     }
 

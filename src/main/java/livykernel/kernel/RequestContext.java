@@ -22,11 +22,18 @@ public final class RequestContext {
     }
 
     private final JsonNode parent;
+    private final boolean recordsTiming;
     private final AtomicBoolean interrupted = new AtomicBoolean();
     private final List<Runnable> actions = new CopyOnWriteArrayList<>();
 
     public RequestContext(JsonNode parent) {
+        this(parent, false);
+    }
+
+    /** {@code recordsTiming}: the request's metadata asked for timing (JupyterLab's {@code recordTiming}). */
+    public RequestContext(JsonNode parent, boolean recordsTiming) {
         this.parent = parent == null ? JsonNodeFactory.instance.objectNode() : parent;
+        this.recordsTiming = recordsTiming;
     }
 
     /** A context with an empty parent header, for work that belongs to no request (and tests). */
@@ -37,6 +44,14 @@ public final class RequestContext {
     /** The header of the request; publish with it as parent so front ends route the message to the cell. */
     public JsonNode parent() {
         return parent;
+    }
+
+    /**
+     * Whether the front end records the cell's timing from its iopub status messages (JupyterLab
+     * and Notebook 7 then keep {@code execution["iopub.status.busy"]} in the cell's metadata).
+     */
+    public boolean recordsTiming() {
+        return recordsTiming;
     }
 
     public boolean isInterrupted() {

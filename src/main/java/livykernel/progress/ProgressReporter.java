@@ -79,7 +79,8 @@ public final class ProgressReporter implements StatementListener {
                 : new SparkPoller(rest, session.sparkUiUrl(), jobCursor(session.appId()), statement.id());
         var parent = out.context().parent();
         SparkMonitorFeed.Tracker feed = c != null && sparkMonitor.active()
-                ? sparkMonitor.track(session.appId(), session.name() != null ? session.name() : "livy-session-" + session.id(), parent)
+                ? sparkMonitor.track(session.appId(), session.name() != null ? session.name() : "livy-session-" + session.id(), parent,
+                        out::restartBusy)
                 : null;
         StatementMonitor monitor = new StatementMonitor(mode, out, mode == ProgressMode.TEXT ? null : c, parent, registry,
                 poller, feed, clock);

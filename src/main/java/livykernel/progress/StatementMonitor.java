@@ -147,7 +147,7 @@ final class StatementMonitor {
             fetch();
         }
         if (feed != null && !restUnavailable) {
-            feed.onSnapshot(snapshot, clock.getAsLong(), false);
+            feed.onFinalSnapshot(snapshot, clock.getAsLong());
         }
         if (!ownDisplay) {
             return;
@@ -198,7 +198,7 @@ final class StatementMonitor {
     void followUp() {
         fetch();
         if (feed != null && !restUnavailable) {
-            feed.onSnapshot(snapshot, clock.getAsLong(), false);
+            feed.onLateSnapshot(snapshot, clock.getAsLong());
         }
         if (displayId != null && !snapshot.anyRunning()) {
             publishSnapshot(state(outcome));

@@ -10,7 +10,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A scripted executor: echoes the code to stdout; "fail" returns an error; "boom" throws;
  * "sleep" blocks until interrupted; "gate" blocks until the test opens the gate, then fails;
- * "display" publishes every kind of rich output.
+ * "display" publishes every kind of rich output; "restart" asks for another busy and prints
+ * whether it went out.
  */
 final class FakeExecutor implements CellExecutor {
 
@@ -19,10 +20,12 @@ final class FakeExecutor implements CellExecutor {
     final CountDownLatch gate = new CountDownLatch(1);
     final AtomicInteger interrupts = new AtomicInteger();
     final List<Boolean> shutdowns = new CopyOnWriteArrayList<>();
+    volatile CellOutput lastOutput;
 
     @Override
     public CellResult execute(Cell cell, CellOutput out) throws InterruptedException {
         executed.add(cell);
+        lastOutput = out;
         switch (cell.code()) {
             case "fail":
                 return CellResult.error("ValueError", "bad value", List.of("Traceback (most recent call last):",
@@ -50,6 +53,9 @@ final class FakeExecutor implements CellExecutor {
                 out.executeResult(Map.of("text/plain", "42", "text/html", "<b>42</b>"), null);
                 out.clearOutput(true);
                 out.stream("stderr", "warn\n");
+                return CellResult.success();
+            case "restart":
+                out.stream("stdout", "restarted " + out.restartBusy());
                 return CellResult.success();
             default:
                 out.stream("stdout", cell.code());

@@ -61,8 +61,13 @@ final class InMemoryServer implements KernelServer {
 
     /** Delivers a request as the front end would send it; returns its header. */
     Header send(Channel channel, String msgType, JsonNode content) {
+        return send(channel, msgType, content, Json.object());
+    }
+
+    /** As {@link #send(Channel, String, JsonNode)}, with the request's message metadata. */
+    Header send(Channel channel, String msgType, JsonNode content, JsonNode metadata) {
         Header header = Header.create(msgType, session, "tester");
-        handler.received(channel, new Message(List.of(), header, Json.object(), Json.object(), content, List.of()));
+        handler.received(channel, new Message(List.of(), header, Json.object(), metadata, content, List.of()));
         return header;
     }
 

@@ -107,6 +107,25 @@ class KernelInMemoryTest {
     }
 
     @Test
+    void anotherBusyGoesOutOnlyForARequestThatRecordsTimingAndOnlyWhileItRuns() throws InterruptedException {
+        ObjectNode c = Json.object().put("code", "restart").put("silent", false);
+        Header timed = server.send(Channel.SHELL, "execute_request", c, Json.object().put("recordTiming", true));
+        server.reply(Channel.SHELL, timed);
+        List<Message> io = server.iopubUntilIdle(timed);
+        assertEquals(List.of("status:busy", "execute_input", "status:busy", "stream", "status:idle"), KernelClient.types(io));
+        assertEquals(timed.json(), io.get(2).parentHeader());
+        assertEquals("restarted true", io.get(3).content().path("text").asText());
+        // Once the cell is done its idle may be out: no busy after it.
+        assertFalse(executor.lastOutput.restartBusy());
+
+        Header untimed = server.send(Channel.SHELL, "execute_request", c, Json.object().put("recordTiming", false));
+        server.reply(Channel.SHELL, untimed);
+        List<Message> plain = server.iopubUntilIdle(untimed);
+        assertEquals(List.of("status:busy", "execute_input", "stream", "status:idle"), KernelClient.types(plain));
+        assertEquals("restarted false", plain.get(2).content().path("text").asText());
+    }
+
+    @Test
     void exitRepliesWithAnAskExitPayloadAndRunsNothing() throws InterruptedException {
         Header exit = execute("exit");
         JsonNode reply = server.reply(Channel.SHELL, exit).content();

@@ -27,6 +27,7 @@ import org.zeromq.ZMQ;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -108,7 +109,8 @@ class SparkMonitorFeedTest {
         long now = epoch("2026-11-25T08:25:06.000");
 
         List<JsonNode> first = events(commId, () -> t.onSnapshot(running, now, true));
-        assertEquals(List.of("sparkApplicationStart", "sparkExecutorAdded", "sparkJobStart:2", "sparkStageSubmitted:3",
+        // The running stage is submitted before its job: the job row's first render counts it.
+        assertEquals(List.of("sparkApplicationStart", "sparkExecutorAdded", "sparkStageSubmitted:3", "sparkJobStart:2",
                 "sparkStageActive:3"), names(first));
         JsonNode app = first.get(0);
         assertEquals(APP, app.path("appId").asText());
@@ -119,7 +121,7 @@ class SparkMonitorFeedTest {
         assertEquals(2, executor.path("totalCores").asInt(), "local mode: the driver's cores");
         assertEquals("driver", executor.path("executorId").asText());
 
-        JsonNode start = first.get(2);
+        JsonNode start = first.get(3);
         assertEquals("RUNNING", start.path("status").asText());
         assertEquals("count at <stdin>:5", start.path("name").asText());
         assertTime("2026-11-25T08:25:05.276", start.path("submissionTime"));
@@ -130,13 +132,13 @@ class SparkMonitorFeedTest {
         assertEquals(1, start.path("numExecutors").asInt());
         JsonNode info = start.path("stageInfos").path("3");
         assertEquals(1, start.path("stageInfos").size());
-        assertEquals("count at <stdin>:5", info.path("name").asText());
+        assertEquals("count", info.path("name").asText(), "the short name, as the stage's own events give it");
         assertEquals(8, info.path("numTasks").asInt());
         assertEquals(0, info.path("attemptId").asInt());
         assertTime("2026-11-25T08:25:05.283", info.path("submissionTime"));
         assertEquals(-1, info.path("completionTime").asLong(), "unknown times are -1");
 
-        JsonNode submitted = first.get(3);
+        JsonNode submitted = first.get(2);
         assertEquals("count at <stdin>:5", submitted.path("name").asText());
         assertEquals(8, submitted.path("numTasks").asInt());
         assertTime("2026-11-25T08:25:05.283", submitted.path("submissionTime"));
@@ -149,29 +151,138 @@ class SparkMonitorFeedTest {
         assertEquals(List.of(), names(events(commId, () -> t.onSnapshot(running, now + 250, false))));
         assertEquals(List.of("sparkStageActive:3"), names(events(commId, () -> t.onSnapshot(running, now + 1000, true))));
 
+        // No cell restart here (a front end recording no timing): job 2's row keeps its first counts,
+        // job 3 is announced with both stages already COMPLETED, then one stage update sums its tasks.
         List<JsonNode> last = events(commId, () -> t.onSnapshot(done, now + 20_000, false));
-        assertEquals(List.of("sparkJobStart:3", "sparkStageCompleted:3", "sparkStageSubmitted:4", "sparkStageCompleted:4",
-                "sparkStageSubmitted:5", "sparkStageCompleted:5", "sparkJobEnd:2", "sparkJobEnd:3"), names(last));
-        JsonNode start3 = last.get(0);
+        assertEquals(List.of("sparkStageCompleted:3", "sparkJobEnd:2", "sparkStageSubmitted:5", "sparkStageCompleted:5",
+                "sparkStageSubmitted:4", "sparkStageCompleted:4", "sparkJobStart:3", "sparkStageCompleted:5",
+                "sparkJobEnd:3"), names(last));
+        JsonNode start3 = last.get(6);
         assertEquals("[5,4]", start3.path("stageIds").toString());
         assertEquals(16, start3.path("numTasks").asInt());
-        assertEquals("reduceByKey at <stdin>:6", start3.path("stageInfos").path("4").path("name").asText());
+        assertEquals("reduceByKey", start3.path("stageInfos").path("4").path("name").asText());
         assertEquals(8, start3.path("stageInfos").path("5").path("numTasks").asInt());
-        JsonNode completed3 = last.get(1);
+        JsonNode completed3 = last.get(0);
         assertEquals("COMPLETED", completed3.path("status").asText());
         assertTime("2026-11-25T08:25:05.283", completed3.path("submissionTime"));
         assertTime("2026-11-25T08:25:13.734", completed3.path("completionTime"));
         assertEquals(8, completed3.path("numTasks").asInt());
         assertEquals(8, completed3.path("numCompletedTasks").asInt());
         assertEquals(0, completed3.path("numFailedTasks").asInt());
-        JsonNode end2 = last.get(6);
+        JsonNode end2 = last.get(1);
         assertEquals("COMPLETED", end2.path("status").asText());
         assertTime("2026-11-25T08:25:13.735", end2.path("completionTime"));
-        assertEquals("COMPLETED", last.get(7).path("status").asText());
-        assertTime("2026-11-25T08:25:24.334", last.get(7).path("completionTime"));
+        assertEquals("COMPLETED", last.get(8).path("status").asText());
+        assertTime("2026-11-25T08:25:24.334", last.get(8).path("completionTime"));
 
         // Finished: a repeated final snapshot sends nothing (job start once, job end once).
         assertEquals(List.of(), names(events(commId, () -> t.onSnapshot(done, now + 21_000, true))));
+    }
+
+    @Test
+    void staleRowsAreRebuiltAfterAnotherBusySoCompletedJobsShowAllTheirStagesDone() {
+        String commId = openComm();
+        StoreModel store = new StoreModel();
+        SparkMonitorFeed.Tracker t = feed.track(APP, "s", cell, store::restart);
+        SparkSnapshot running = ProgressMappingTest.snapshot("multi-running1", "1");
+        SparkSnapshot done = ProgressMappingTest.snapshot("multi-done", "1");
+        store.applyAll(events(commId, () -> t.onSnapshot(running, 1_000, true)));
+        assertEquals(0, store.restarts, "nothing stale yet");
+        assertEquals(Map.of("2", "RUNNING 0/1"), store.rows());
+
+        // Stage 3 completed and job 3 ran meanwhile: job 2's row (rendered with stage 3 RUNNING) is
+        // stale, so the cell is restarted and replayed under a fresh attempt id.
+        List<JsonNode> last = events(commId, () -> t.onFinalSnapshot(done, 2_000));
+        assertEquals(1, store.restarts);
+        assertEquals(List.of("sparkApplicationStart", "sparkStageSubmitted:3", "sparkStageCompleted:3", "sparkJobStart:2",
+                "sparkStageCompleted:3", "sparkJobEnd:2", "sparkStageSubmitted:5", "sparkStageCompleted:5",
+                "sparkStageSubmitted:4", "sparkStageCompleted:4", "sparkJobStart:3", "sparkStageCompleted:5",
+                "sparkJobEnd:3"), names(last));
+        assertEquals(APP, last.get(0).path("appId").asText());
+        assertEquals("1-r1", last.get(0).path("appAttemptId").asText(), "fresh store keys for the replay");
+        store.applyAll(last);
+        assertEquals(Map.of("2", "COMPLETED 1/1", "3", "COMPLETED 2/2"), store.rows());
+        assertEquals(List.of(), store.warnings);
+        // Nothing stale any more: a repeated final snapshot neither restarts nor sends.
+        assertEquals(List.of(), names(events(commId, () -> t.onFinalSnapshot(done, 3_000))));
+        assertEquals(1, store.restarts);
+    }
+
+    @Test
+    void rebuildsAreRateLimitedWhileRunningButNotAtAJobsEndAndSkippedWhenTheCellCannotRestart() {
+        String commId = openComm();
+        StoreModel store = new StoreModel();
+        SparkMonitorFeed.Tracker t = feed.track(APP, "s", cell, store::restart);
+        SparkJob job = new SparkJob(7, "collect at <stdin>:1", "RUNNING", 12, 0, 0, 0, 0, List.of(8, 9, 10), 1000, 0);
+        SparkJob jobDone = new SparkJob(7, "collect at <stdin>:1", "SUCCEEDED", 12, 0, 12, 0, 0, List.of(8, 9, 10), 1000, 1950);
+        SparkStage a = new SparkStage(8, 0, "groupBy at <stdin>:1", "ACTIVE", 4, 2, 0, 0, 1000, 0, null);
+        SparkStage aDone = new SparkStage(8, 0, "groupBy at <stdin>:1", "COMPLETE", 4, 0, 4, 0, 1000, 1200, null);
+        SparkStage b = new SparkStage(9, 0, "join at <stdin>:1", "ACTIVE", 4, 1, 0, 0, 1200, 0, null);
+        SparkStage bDone = new SparkStage(9, 0, "join at <stdin>:1", "COMPLETE", 4, 0, 4, 0, 1200, 1400, null);
+        SparkStage c = new SparkStage(10, 0, "collect at <stdin>:1", "PENDING", 4, 0, 0, 0, 0, 0, null);
+        SparkStage cDone = new SparkStage(10, 0, "collect at <stdin>:1", "COMPLETE", 4, 0, 4, 0, 1400, 1900, null);
+        store.applyAll(events(commId, () -> t.onSnapshot(new SparkSnapshot(List.of(job), List.of(a, b, c), 0, 2),
+                1_000, true)));
+        // sparkmonitor labels a PENDING stage "active".
+        assertEquals(Map.of("7", "RUNNING 0/3(1 active)"), store.rows());
+
+        store.applyAll(events(commId, () -> t.onSnapshot(new SparkSnapshot(List.of(job), List.of(aDone, b, c), 0, 2),
+                1_200, false)));
+        assertEquals(1, store.restarts);
+        assertEquals(Map.of("7", "RUNNING 1/3(1 active)"), store.rows(), "the running job's row counts right too");
+
+        // Within REFRESH_MS of that rebuild, a stage's end alone is sent as such: the row keeps its counts.
+        List<JsonNode> quick = events(commId,
+                () -> t.onSnapshot(new SparkSnapshot(List.of(job), List.of(aDone, bDone, c), 0, 2), 1_500, false));
+        assertEquals(List.of("sparkStageCompleted:9"), names(quick));
+        store.applyAll(quick);
+        assertEquals(1, store.restarts);
+        assertEquals(Map.of("7", "RUNNING 1/3(1 active)"), store.rows());
+
+        // The job's end is rebuilt at once: a COMPLETED row never shows stale counts.
+        SparkSnapshot done = new SparkSnapshot(List.of(jobDone), List.of(aDone, bDone, cDone), 0, 2);
+        store.applyAll(events(commId, () -> t.onSnapshot(done, 1_600, false)));
+        assertEquals(2, store.restarts);
+        assertEquals(Map.of("7", "COMPLETED 3/3"), store.rows());
+        assertEquals(List.of(), store.warnings);
+    }
+
+    @Test
+    void aCellThatCannotRestartGetsPlainEventsAndItsEndIsRebuiltWhenItCan() {
+        String commId = openComm();
+        StoreModel store = new StoreModel();
+        store.restartable = false;
+        SparkMonitorFeed.Tracker t = feed.track(APP, "s", cell, store::restart);
+        SparkJob job = new SparkJob(7, "collect at <stdin>:1", "RUNNING", 4, 0, 0, 0, 0, List.of(8), 1000, 0);
+        SparkStage a = new SparkStage(8, 0, "collect at <stdin>:1", "ACTIVE", 4, 2, 0, 0, 1000, 0, null);
+        store.applyAll(events(commId, () -> t.onSnapshot(new SparkSnapshot(List.of(job), List.of(a), 0, 2), 1_000, true)));
+        SparkSnapshot done = new SparkSnapshot(
+                List.of(new SparkJob(7, "collect at <stdin>:1", "SUCCEEDED", 4, 0, 4, 0, 0, List.of(8), 1000, 1950)),
+                List.of(new SparkStage(8, 0, "collect at <stdin>:1", "COMPLETE", 4, 0, 4, 0, 1000, 1900, null)), 0, 2);
+        List<JsonNode> plain = events(commId, () -> t.onFinalSnapshot(done, 2_000));
+        assertEquals(List.of("sparkStageCompleted:8", "sparkJobEnd:7"), names(plain));
+        store.applyAll(plain);
+        assertEquals(Map.of("7", "COMPLETED 0/1"), store.rows(), "sparkmonitor's own limit without a restart");
+        store.restartable = true;
+        store.applyAll(events(commId, () -> t.onFinalSnapshot(done, 2_100)));
+        assertEquals(Map.of("7", "COMPLETED 1/1"), store.rows());
+        assertEquals(List.of(), store.warnings);
+    }
+
+    @Test
+    void aStageStillPendingWhenItsJobEndsIsShownSkippedWithNoTasks() {
+        String commId = openComm();
+        StoreModel store = new StoreModel();
+        SparkJob job = new SparkJob(5, "count at <stdin>:1", "SUCCEEDED", 12, 0, 4, 8, 0, List.of(6, 7), 1000, 2000);
+        SparkStage skipped = new SparkStage(6, 0, "map at <stdin>:1", "SKIPPED", 8, 0, 0, 0, 0, 0, null);
+        SparkStage ran = new SparkStage(7, 0, "count at <stdin>:1", "COMPLETE", 4, 0, 4, 0, 1000, 1900, null);
+        List<JsonNode> ev = events(commId, () -> feed.track(APP, "s", cell)
+                .onFinalSnapshot(new SparkSnapshot(List.of(job), List.of(skipped, ran), 0, 2), 2_100));
+        store.applyAll(ev);
+        assertEquals(Map.of("5", "COMPLETED 1/2(1 skipped)"), store.rows());
+        JsonNode start = ev.stream().filter(e -> "sparkJobStart".equals(e.path("msgtype").asText())).findFirst().orElseThrow();
+        assertEquals(0, start.path("stageInfos").path("6").path("numTasks").asInt(), "its tasks never run");
+        assertEquals(4, start.path("numTasks").asInt());
     }
 
     @Test
@@ -179,16 +290,18 @@ class SparkMonitorFeedTest {
         String commId = openComm();
         SparkMonitorFeed.Tracker t = feed.track(APP, "s", cell);
         List<JsonNode> ev = events(commId, () -> t.onSnapshot(ProgressMappingTest.snapshot("fail-done", "2"), 5, false));
-        assertEquals(List.of("sparkApplicationStart", "sparkExecutorAdded", "sparkJobStart:4", "sparkStageSubmitted:6",
-                "sparkStageCompleted:6", "sparkJobEnd:4"), names(ev));
-        assertEquals("RUNNING", ev.get(2).path("status").asText());
-        JsonNode stage = ev.get(4);
+        // A job first seen ended: its stage reaches FAILED before the job row exists.
+        assertEquals(List.of("sparkApplicationStart", "sparkExecutorAdded", "sparkStageSubmitted:6", "sparkStageCompleted:6",
+                "sparkJobStart:4", "sparkStageCompleted:6", "sparkJobEnd:4"), names(ev));
+        assertEquals("RUNNING", ev.get(4).path("status").asText());
+        JsonNode stage = ev.get(3);
         assertEquals("FAILED", stage.path("status").asText());
         assertEquals(1, stage.path("numFailedTasks").asInt());
         assertEquals(0, stage.path("numCompletedTasks").asInt());
         assertEquals(4, stage.path("numTasks").asInt());
         assertTime("2026-11-25T08:25:25.418", stage.path("completionTime"));
-        JsonNode end = ev.get(5);
+        assertEquals(ev.get(3), ev.get(5), "the second update only makes the front end sum the job's tasks");
+        JsonNode end = ev.get(6);
         assertEquals("FAILED", end.path("status").asText());
         assertTime("2026-11-25T08:25:25.440", end.path("completionTime"));
     }
@@ -209,6 +322,9 @@ class SparkMonitorFeedTest {
         assertTrue(m.awaitingJobEnds());
         spark.jobs.set(0, FakeSparkUi.job(0, "3", "FAILED", 0));
         spark.stages.set(0, FakeSparkUi.stage(0, 0, "FAILED"));
+        // A job Spark shows only now is left out: sparkmonitor would file it under whichever cell runs.
+        spark.jobs.add(FakeSparkUi.job(1, "3", "SUCCEEDED", 1));
+        spark.stages.add(FakeSparkUi.stage(1, 0, "COMPLETE"));
         clock.addAndGet(250);
         assertEquals(List.of("sparkStageCompleted:0", "sparkJobEnd:0"), names(events(commId, m::followUp)));
         assertFalse(m.awaitingJobEnds());
@@ -222,16 +338,16 @@ class SparkMonitorFeedTest {
         List<JsonNode> second = events(commId, cell2,
                 () -> feed.track(APP, "s", cell2).onSnapshot(ProgressMappingTest.snapshot("fail-done", "2"), 6, false));
         // The front end counts executors per notebook (+1 per sparkExecutorAdded).
-        assertEquals(List.of("sparkJobStart:4", "sparkStageSubmitted:6", "sparkStageCompleted:6", "sparkJobEnd:4"),
-                names(second));
-        assertEquals(1, second.get(0).path("numExecutors").asInt());
+        assertEquals(List.of("sparkStageSubmitted:6", "sparkStageCompleted:6", "sparkJobStart:4", "sparkStageCompleted:6",
+                "sparkJobEnd:4"), names(second));
+        assertEquals(1, second.get(2).path("numExecutors").asInt());
 
         // A reload of the page opens a new comm: the front end's state is fresh, so announce again.
         String again = openComm();
         List<JsonNode> third = events(again, () -> feed.track(APP, "s", cell).onSnapshot(
                 ProgressMappingTest.snapshot("multi-running1", "1"), 7, false));
-        assertEquals(List.of("sparkApplicationStart", "sparkExecutorAdded", "sparkJobStart:2", "sparkStageSubmitted:3"),
-                names(third));
+        assertEquals(List.of("sparkApplicationStart", "sparkExecutorAdded", "sparkStageSubmitted:3", "sparkJobStart:2",
+                "sparkStageActive:3"), names(third));
     }
 
     @Test
@@ -241,9 +357,9 @@ class SparkMonitorFeedTest {
         SparkSnapshot base = ProgressMappingTest.snapshot("multi-running1", "1");
         List<JsonNode> ev = events(commId, () -> t.onSnapshot(base.withExecutors(3, 12), 1, false));
         assertEquals(List.of("sparkApplicationStart", "sparkExecutorAdded", "sparkExecutorAdded", "sparkExecutorAdded",
-                "sparkJobStart:2", "sparkStageSubmitted:3"), names(ev));
+                "sparkStageSubmitted:3", "sparkJobStart:2", "sparkStageActive:3"), names(ev));
         assertEquals(12, ev.get(3).path("totalCores").asInt());
-        assertEquals(3, ev.get(4).path("numExecutors").asInt());
+        assertEquals(3, ev.get(5).path("numExecutors").asInt());
         List<JsonNode> fewer = events(commId, () -> t.onSnapshot(base.withExecutors(2, 8), 2, false));
         assertEquals(List.of("sparkExecutorRemoved"), names(fewer));
         assertEquals(8, fewer.get(0).path("totalCores").asInt());
@@ -256,8 +372,8 @@ class SparkMonitorFeedTest {
         SparkJob job = new SparkJob(7, "collect at <stdin>:1", "RUNNING", 4, 0, 0, 0, 0, List.of(9), 1000, 0);
         SparkStage failed = new SparkStage(9, 0, "collect at <stdin>:1", "FAILED", 4, 0, 1, 1, 1000, 2000, "fetch failed");
         SparkStage retry = new SparkStage(9, 1, "collect at <stdin>:1", "ACTIVE", 4, 2, 0, 0, 3000, 0, null);
-        assertEquals(List.of("sparkApplicationStart", "sparkExecutorAdded", "sparkJobStart:7", "sparkStageSubmitted:9",
-                "sparkStageCompleted:9"), names(events(commId,
+        assertEquals(List.of("sparkApplicationStart", "sparkExecutorAdded", "sparkStageSubmitted:9", "sparkStageCompleted:9",
+                "sparkJobStart:7", "sparkStageCompleted:9"), names(events(commId,
                 () -> t.onSnapshot(new SparkSnapshot(List.of(job), List.of(failed), 0, 2), 2500, true))));
         // The front end only applies sparkStageActive to RUNNING stages, so the new attempt is submitted again.
         List<JsonNode> again = events(commId,
@@ -282,11 +398,111 @@ class SparkMonitorFeedTest {
         // A statement without Spark jobs sends nothing either, even with the comm open.
         String open = openComm();
         assertEquals(List.of(), rawCommMsgs(() -> feed.track(APP, "s", cell).onSnapshot(SparkSnapshot.EMPTY, 3, true)));
-        assertEquals(6, events(open, () -> feed.track(APP, "s", cell)
+        assertEquals(7, events(open, () -> feed.track(APP, "s", cell)
                 .onSnapshot(ProgressMappingTest.snapshot("fail-done", "2"), 4, true)).size(), "the open comm works");
     }
 
     // ---- helpers ----
+
+    /**
+     * sparkmonitor 3.3.0's store as its job rows show it (src/store/notebook.ts, spark-job.ts,
+     * components/job-table.tsx): keys are "app&lt;id&gt;-attempt&lt;attempt&gt;-job-N" / "-stage-N"; a row's stage
+     * counts are fixed at its first render (a stage's status is not observable); the first
+     * sparkJobStart after a new busy of the cell clears the cell's jobs and stages
+     * (lab-extension/jupyterlab-sparkmonitor.ts onSparkJobStart).
+     */
+    static final class StoreModel {
+        private String prefix = "default-key";
+        private boolean newExecution = true;
+        private final Map<String, String> stageStatus = new java.util.HashMap<>();
+        private final Map<String, List<String>> jobStages = new java.util.HashMap<>();
+        private final Map<String, String> jobStatus = new java.util.HashMap<>();
+        private final Map<String, String> jobIds = new java.util.LinkedHashMap<>();
+        /** The cell's row keys, in order (a duplicate would be a second row). */
+        private final List<String> cellJobs = new ArrayList<>();
+        private final Map<String, String> renderedCounts = new java.util.HashMap<>();
+        final List<String> warnings = new ArrayList<>();
+        /** Whether the kernel may publish another busy for the cell (it runs, and the front end records timing). */
+        boolean restartable = true;
+        int restarts;
+
+        /** The kernel's CellOutput.restartBusy: the busy makes the front end count a new execution of the cell. */
+        boolean restart() {
+            if (restartable) {
+                restarts++;
+                newExecution = true;
+            }
+            return restartable;
+        }
+
+        void applyAll(List<JsonNode> events) {
+            events.forEach(this::apply);
+        }
+
+        void apply(JsonNode e) {
+            switch (e.path("msgtype").asText()) {
+                case "sparkApplicationStart" -> prefix = "app" + e.path("appId").asText() + "-attempt"
+                        + e.path("appAttemptId").asText();
+                case "sparkJobStart" -> {
+                    if (newExecution) {
+                        for (String job : cellJobs) {
+                            jobStages.getOrDefault(job, List.of()).forEach(stageStatus::remove);
+                            jobStages.remove(job);
+                        }
+                        cellJobs.clear();
+                        newExecution = false;
+                    }
+                    String key = prefix + "-job-" + e.path("jobId").asText();
+                    List<String> stages = new ArrayList<>();
+                    e.path("stageIds").forEach(id -> {
+                        String sk = prefix + "-stage-" + id.asText();
+                        stageStatus.putIfAbsent(sk, "PENDING");
+                        stages.add(sk);
+                    });
+                    jobStages.put(key, stages);
+                    jobStatus.put(key, e.path("status").asText());
+                    jobIds.put(key, e.path("jobId").asText());
+                    cellJobs.add(key);
+                    renderedCounts.put(key, counts(stages));   // the row's first render
+                }
+                case "sparkJobEnd" -> {
+                    String key = prefix + "-job-" + e.path("jobId").asText();
+                    if (!jobStages.containsKey(key)) {
+                        warnings.add("Could not identify job " + key);
+                        return;
+                    }
+                    jobStatus.put(key, e.path("status").asText());
+                    jobStages.get(key).forEach(sk -> stageStatus.replace(sk, "PENDING", "SKIPPED"));
+                }
+                case "sparkStageSubmitted" -> stageStatus.put(prefix + "-stage-" + e.path("stageId").asText(), "RUNNING");
+                case "sparkStageCompleted" -> {
+                    String sk = prefix + "-stage-" + e.path("stageId").asText();
+                    if (stageStatus.replace(sk, e.path("status").asText()) == null) {
+                        warnings.add("Unable to identify stage " + sk);
+                    }
+                }
+                default -> { }
+            }
+        }
+
+        private String counts(List<String> stages) {
+            long completed = stages.stream().filter(s -> "COMPLETED".equals(stageStatus.get(s))).count();
+            long skipped = stages.stream().filter(s -> "SKIPPED".equals(stageStatus.get(s))).count();
+            long pending = stages.stream().filter(s -> "PENDING".equals(stageStatus.get(s))).count();
+            return completed + "/" + stages.size() + (skipped > 0 ? "(" + skipped + " skipped)" : "")
+                    + (pending > 0 ? "(" + pending + " active)" : "");
+        }
+
+        /** Job id to "STATUS counts" of each row of the cell; fails on a second row for one job. */
+        Map<String, String> rows() {
+            Map<String, String> out = new java.util.LinkedHashMap<>();
+            for (String key : cellJobs) {
+                assertTrue(out.put(jobIds.get(key), jobStatus.get(key) + " " + renderedCounts.get(key)) == null,
+                        "two rows for " + key + ": " + cellJobs);
+            }
+            return out;
+        }
+    }
 
     /** Opens a SparkMonitor comm as the front end does and checks the kernel's {@code commopen} ack. */
     private String openComm() {
