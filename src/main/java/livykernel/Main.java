@@ -26,6 +26,8 @@ import livykernel.magics.MagicContext;
 import livykernel.magics.MagicRegistry;
 import livykernel.progress.ProgressMode;
 import livykernel.progress.ProgressReporter;
+import livykernel.progress.SparkHistory;
+import livykernel.progress.SparkRest;
 import livykernel.progress.ProgressSettings;
 import livykernel.session.IdleKeepAlive;
 import livykernel.session.SessionManager;
@@ -88,9 +90,10 @@ public final class Main {
                 Clock.systemUTC(), emrLogs(config));
         sessions.attachOnFirstUse(config.attachSessionId());
         new IdleKeepAlive(sessions, config.sessionIdleKeepalive()).schedule(scheduler);
-        ProgressSettings progressSettings = new ProgressSettings(progressMode(config));
-        ProgressReporter progress = new ProgressReporter(progressSettings,
-                url -> endpoint.get().getAbsolute(url, Duration.ofSeconds(3)),
+        SparkRest sparkRest = url -> endpoint.get().getAbsolute(url, Duration.ofSeconds(3));
+        ProgressSettings progressSettings = new ProgressSettings(progressMode(config),
+                config.sparkHistoryUrl() == null ? null : new SparkHistory(sparkRest, config.sparkHistoryUrl()));
+        ProgressReporter progress = new ProgressReporter(progressSettings, sparkRest,
                 Executors.newSingleThreadScheduledExecutor(daemon("spark-progress")));
         StatementRunner runner = new StatementRunner(sessions, endpoint, scheduler, PollingPolicy.DEFAULT,
                 startupNotices(config), progress, config.sessionAutoRecreate(), new SessionCells())

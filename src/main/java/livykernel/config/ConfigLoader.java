@@ -199,6 +199,8 @@ public final class ConfigLoader {
                 .attachSessionId(attachTo < 0 ? null : attachTo)
                 .kerberos(kerberos)
                 .localWarmSpare(warmSpare)
+                .sparkHistoryUrl(historyUrl(firstNonBlank(env.get("LIVY_KERNEL_SPARK_HISTORY_URL"),
+                        text(merged, "spark_history_server_url")), problems))
                 .build();
     }
 
@@ -488,6 +490,24 @@ public final class ConfigLoader {
 
     private static String emptyToNull(String s) {
         return isBlank(s) ? null : s;
+    }
+
+    /** An http(s) URL without its trailing slashes; anything else is a config problem and no history server. */
+    private static String historyUrl(String url, List<String> problems) {
+        if (url == null) {
+            return null;
+        }
+        try {
+            java.net.URI u = new java.net.URI(url.strip());
+            if (("http".equals(u.getScheme()) || "https".equals(u.getScheme())) && u.getHost() != null) {
+                return url.strip().replaceAll("/+$", "");
+            }
+        } catch (java.net.URISyntaxException e) {
+            // reported below
+        }
+        problems.add("spark_history_server_url '" + url + "' is not an http(s) URL such as http://<primary-node>:18080; "
+                + "no Spark history server is used.");
+        return null;
     }
 
     private static String firstNonBlank(String... values) {

@@ -33,6 +33,8 @@ import java.util.Map;
  * @param attachSessionId   a Livy session to attach to at the first cell instead of creating one (never deleted), or null
  * @param kerberos          the Kerberos login and Livy's principal, used when {@code auth} is "Kerberos"
  * @param localWarmSpare    the embedded endpoint keeps one warm spare driver for the next session and across a restart
+ * @param sparkHistoryUrl   the Spark history server (EMR: {@code http://<primary>:18080}) for applications whose live
+ *                          UI is gone, or null
  */
 public record KernelConfig(
         String livyUrl,
@@ -64,7 +66,8 @@ public record KernelConfig(
         String localKernelPython,
         Integer attachSessionId,
         KerberosSettings kerberos,
-        boolean localWarmSpare) {
+        boolean localWarmSpare,
+        String sparkHistoryUrl) {
 
     /** The auth value for AWS Signature Version 4 (EMR Serverless), also what sparkmagic's AWS authenticator maps to. */
     public static final String AWS_SIGV4 = "AWS_SigV4";
@@ -156,6 +159,7 @@ public record KernelConfig(
         private Integer attachSessionId;
         private KerberosSettings kerberos = KerberosSettings.DEFAULT;
         private boolean localWarmSpare = true;
+        private String sparkHistoryUrl;
 
         private Builder() {
         }
@@ -183,6 +187,7 @@ public record KernelConfig(
             localKernelPython = c.localKernelPython;
             attachSessionId = c.attachSessionId;
             localWarmSpare = c.localWarmSpare;
+            sparkHistoryUrl = c.sparkHistoryUrl;
             clientKeyPassword = c.clientKeyPassword;
             sessionPrestart = c.sessionPrestart;
             sessionIdleKeepalive = c.sessionIdleKeepalive;
@@ -348,13 +353,19 @@ public record KernelConfig(
             return this;
         }
 
+        /** Null: no history server. */
+        public Builder sparkHistoryUrl(String v) {
+            sparkHistoryUrl = v;
+            return this;
+        }
+
         public KernelConfig build() {
             return new KernelConfig(livyUrl, auth, username, password, sessionConfigs, customHeaders,
                     heartbeatTimeoutSeconds, sessionStartupTimeout, connectTimeout, readTimeout,
                     ignoreSslErrors, localPython, configProblems, progressMode, sessionAutoRecreate,
                     caBundle, clientCert, clientKey, clientKeyPassword, richResults, sessionPrestart,
                     sessionIdleKeepalive, displayMaxRows, displayMaxBytes, maxOutputBytes, aws,
-                    localKernelPython, attachSessionId, kerberos, localWarmSpare);
+                    localKernelPython, attachSessionId, kerberos, localWarmSpare, sparkHistoryUrl);
         }
     }
 }

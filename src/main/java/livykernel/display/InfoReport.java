@@ -35,6 +35,11 @@ public final class InfoReport {
 
     /** The session's ids, state, user and links. */
     public InfoReport session(Session s) {
+        return session(s, null);
+    }
+
+    /** The same with its application's page on the Spark history server (null: none), for a finished session. */
+    public InfoReport session(Session s, String historyUrl) {
         html.append("<table class=\"livy-info-session\">\n");
         row("Session id", String.valueOf(s.id()), null);
         if (s.name() != null) {
@@ -48,7 +53,17 @@ public final class InfoReport {
         }
         row("Spark UI", s.sparkUiUrl() == null ? "– (not reported by Livy)" : s.sparkUiUrl(), s.sparkUiUrl());
         row("Driver log", s.driverLogUrl() == null ? "– (not reported by Livy)" : s.driverLogUrl(), s.driverLogUrl());
+        if (historyUrl != null) {
+            row("Spark history", historyUrl, historyUrl);
+        }
         html.append("</table>\n");
+        return this;
+    }
+
+    /** A line {@code label: url} with the URL as a link. */
+    public InfoReport link(String label, String url) {
+        html.append("<p>").append(Bundles.esc(label)).append(": ").append(Bundles.link(url, url)).append("</p>\n");
+        text.append(label).append(": ").append(url).append('\n');
         return this;
     }
 

@@ -352,7 +352,10 @@ public final class LivyClient {
      * GETs JSON at an absolute URL (the Spark UI's REST API behind {@code appInfo.sparkUiUrl}) with
      * Livy's headers and auth, within {@code timeout} and without retries: a progress poll that
      * fails is simply skipped, so it must never hold its thread for the retry backoff.
-     * Answers null for 404: the Spark REST API's "unknown job" or "unknown stage".
+     * Answers null for Spark's own 404 ("unknown job", "unknown stage": plain text). Redirects are
+     * followed (YARN's web proxy sends them: to the active ResourceManager, to the history server
+     * once the application ended), also from http to https. An HTML page (YARN's "application not
+     * found", the ResourceManager's page for an application not running yet) throws with its gist.
      */
     public JsonNode getAbsolute(String absoluteUrl, Duration timeout) {
         HttpUrl u = HttpUrl.parse(absoluteUrl);
@@ -362,26 +365,72 @@ public final class LivyClient {
         if (setupError != null) {
             throw setupError;
         }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        HttpUrl at = u;
+        for (int hop = 0; ; hop++) {
+            long left = Math.max(1, (deadline - System.nanoTime()) / 1_000_000);
+            Answer a = getOnce(at, left);
+            if (a.redirect == null) {
+                return a.json(u, at);
+            }
+            if (hop >= MAX_SCHEME_REDIRECTS) {
+                throw new LivyException("GET " + u.encodedPath() + " was redirected too often (last to " + a.redirect + ").", null);
+            }
+            at = a.redirect;
+        }
+    }
+
+    /** OkHttp follows redirects itself except across schemes from an http Livy's cleartext client. */
+    private static final int MAX_SCHEME_REDIRECTS = 5;
+
+    /** One answer of the Spark UI: a redirect OkHttp did not follow, or the code and body. */
+    private record Answer(HttpUrl redirect, int code, String contentType, String body, HttpUrl answeredBy) {
+        JsonNode json(HttpUrl asked, HttpUrl lastHop) {
+            String via = answeredBy.equals(asked) ? "" : " (redirected to " + origin(answeredBy) + answeredBy.encodedPath() + ")";
+            boolean html = (contentType != null && contentType.contains("html")) || body.stripLeading().startsWith("<");
+            if (html && (code == 404 || (code >= 200 && code < 300))) {
+                String gist = HtmlPages.gist(body);
+                throw new LivyException(code, "GET " + asked.encodedPath() + via + " answered an HTML page, not Spark's JSON"
+                        + (gist.isEmpty() ? "" : " (\"" + gist + "\")") + ".");
+            }
+            if (code == 404) {
+                return null;
+            }
+            if (code < 200 || code >= 300) {
+                throw new LivyException(code, "GET " + asked.encodedPath() + via + " answered " + code + ".");
+            }
+            try {
+                return JSON.readTree(body);
+            } catch (JsonProcessingException e) {
+                throw new LivyException("GET " + asked.encodedPath() + via + " did not answer JSON (" + e.getOriginalMessage() + ").", e);
+            }
+        }
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private Answer getOnce(HttpUrl u, long timeoutMillis) {
         Call call = noRetryHttpFor(u).newCall(get(u));
-        call.timeout().timeout(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        call.timeout().timeout(timeoutMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
         ClientCertificateProbe asking = u.isHttps() && !base.isHttps() ? sparkUiProbe : probe;
         try (Response response = call.execute()) {
             answered(asking);
+            if (response.isRedirect()) {
+                String location = response.header("Location");
+                HttpUrl next = location == null ? null : response.request().url().resolve(location);
+                // Livy's headers (its credentials among them) go to a new host only as OkHttp's own
+                // follow-ups send them: never; so only the scheme may change here.
+                if (next != null && next.host().equals(u.host())) {
+                    return new Answer(next, response.code(), null, "", response.request().url());
+                }
+            }
             ResponseBody body = response.body();
             String text = body == null ? "" : body.string();
-            if (response.code() == 404) {
-                return null;
-            }
-            if (!response.isSuccessful()) {
-                throw new LivyException(response.code(), "GET " + u.encodedPath() + " answered " + response.code() + ".");
-            }
-            return json.readTree(text);
-        } catch (JsonProcessingException e) {
-            throw new LivyException("GET " + u.encodedPath() + " did not answer JSON (" + e.getOriginalMessage() + ").", e);
+            return new Answer(null, response.code(), response.header("Content-Type"), text, response.request().url());
         } catch (IOException e) {
             String tlsProblem = HandshakeErrors.explain(e, "the Spark UI at " + origin(u), u.host(), tls,
                     asking != null && asking.wantsCertificate());
-            throw new LivyException(tlsProblem != null ? tlsProblem : "GET " + u.encodedPath() + " failed: " + e, e);
+            throw new LivyException(tlsProblem != null ? tlsProblem : "GET " + origin(u) + u.encodedPath() + " failed: " + e, e);
         }
     }
 

@@ -10,6 +10,7 @@ import livykernel.kernel.CellResult;
 import livykernel.livy.LivyException;
 import livykernel.livy.Session;
 import livykernel.livy.SigV4Signer;
+import livykernel.progress.SparkHistory;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -34,7 +35,8 @@ final class InfoMagic implements Magic {
 
     @Override
     public String summary() {
-        return "This kernel's Spark session (id, application, state, Spark UI and driver log links), the endpoint and "
+        return "This kernel's Spark session (id, application, state, Spark UI and driver log links; a finished or gone "
+                + "session's page on the Spark history server when spark_history_server_url is set), the endpoint and "
                 + "session configuration in effect (secrets masked), and all sessions on the endpoint.";
     }
 
@@ -84,15 +86,25 @@ final class InfoMagic implements Magic {
         if (s == null) {
             String msg = "Session " + known.id() + " is gone from Livy (deleted or reaped); the next cell starts a new one.";
             report.note(msg, msg);
+            String history = historyLink(known);
+            if (history != null) {
+                report.link("Its application " + known.appId() + " on the Spark history server", history);
+            }
             return known;
         }
-        report.session(s);
+        report.session(s, s.isFinished() ? historyLink(s) : null);
         if (ctx.sessions().isAttached()) {
             String msg = "Attached (%%attach): session " + s.id() + " is not this kernel's own; the kernel never deletes "
                     + "it. %%detach returns to a session of the kernel's own.";
             report.note(msg, msg);
         }
         return s;
+    }
+
+    /** The application's page on the history server, when one is configured and the application is known. */
+    private String historyLink(Session s) {
+        SparkHistory history = ctx.progress().history();
+        return history == null || s.appId() == null ? null : history.uiLink(s.appId());
     }
 
     private static String human(java.time.Duration d) {
@@ -170,6 +182,9 @@ final class InfoMagic implements Magic {
         }
         if (c.clientKeyPassword() != null) {
             e.put("client_key_password", SecretMasker.MASK);
+        }
+        if (c.sparkHistoryUrl() != null) {
+            e.put("spark_history_server_url", c.sparkHistoryUrl());
         }
         e.put("session_auto_recreate", c.sessionAutoRecreate());
         e.put("session_startup_timeout_seconds", c.sessionStartupTimeout().toSeconds());

@@ -76,7 +76,8 @@ public final class ProgressReporter implements StatementListener {
         }
         CommManager c = comms;
         SparkPoller poller = session.sparkUiUrl() == null || session.appId() == null ? null
-                : new SparkPoller(rest, session.sparkUiUrl(), jobCursor(session.appId()), statement.id());
+                : new SparkPoller(rest, session.sparkUiUrl(), jobCursor(session.appId()), statement.id(),
+                        settings.history());
         var parent = out.context().parent();
         SparkMonitorFeed.Tracker feed = c != null && sparkMonitor.active()
                 ? sparkMonitor.track(session.appId(), session.name() != null ? session.name() : "livy-session-" + session.id(), parent,

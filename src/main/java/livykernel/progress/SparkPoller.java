@@ -1,6 +1,8 @@
 package livykernel.progress;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -9,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.LongSupplier;
 
 /**
  * Reads one statement's jobs, stages and executors from the Spark UI's REST API.
@@ -24,9 +27,20 @@ final class SparkPoller {
 
     /** Executors change rarely; polling them every few job polls is enough. */
     private static final int EXECUTOR_EVERY = 8;
+    /** While the history server stands in, the live UI is tried again this often. */
+    static final long LIVE_RETRY_MS = 10_000;
+
+    private static final Logger LOG = LoggerFactory.getLogger(SparkPoller.class);
 
     private final SparkRest rest;
-    private final String api;
+    /** The live UI's API root of the application, and the one polled now (the history server's after a switch). */
+    private final String live;
+    private String api;
+    private final SparkHistory history;
+    private final LongSupplier clock;
+    /** While on the history server: when to try the live UI again. */
+    private long liveRetryAt;
+    private boolean toldSwitch;
     private final String group;
     private final JobCursor cursor;
     /** This statement's own probing position: another poller of the same application (a late final
@@ -55,20 +69,93 @@ final class SparkPoller {
 
     /** {@code sparkUiUrl} as Livy reports it (a YARN proxy URL on EMR, with or without a trailing slash). */
     SparkPoller(SparkRest rest, String sparkUiUrl, JobCursor cursor, int statementId) {
+        this(rest, sparkUiUrl, cursor, statementId, null);
+    }
+
+    /**
+     * With {@code history} (or null): when the live UI fails (the application ended, its proxy went
+     * away), the jobs are read from the history server, whose job ids are the same.
+     */
+    SparkPoller(SparkRest rest, String sparkUiUrl, JobCursor cursor, int statementId, SparkHistory history) {
+        this(rest, sparkUiUrl, cursor, statementId, history, System::currentTimeMillis);
+    }
+
+    SparkPoller(SparkRest rest, String sparkUiUrl, JobCursor cursor, int statementId, SparkHistory history,
+                LongSupplier clock) {
         this.rest = rest;
-        this.api = sparkUiUrl.replaceAll("/+$", "") + "/api/v1/applications/" + cursor.appId;
+        this.live = sparkUiUrl.replaceAll("/+$", "") + "/api/v1/applications/" + cursor.appId;
+        this.api = live;
+        this.history = history;
+        this.clock = clock;
         this.group = String.valueOf(statementId);
         this.cursor = cursor;
         this.next = cursor.next;
     }
 
-    /** The Spark UI's address, as the user would open it. */
+    /** The Spark UI's address, as the user would open it (the history server's while read from there). */
     String address() {
         return api.substring(0, api.indexOf("/api/v1/"));
     }
 
-    /** One poll; throws when the Spark UI cannot be reached or answers nonsense. */
+    /** What the jobs are read from, for a sentence: "the Spark UI at …" or "the Spark history server at …". */
+    String where() {
+        return (onHistory() ? "the Spark history server at " : "the Spark UI at ") + address();
+    }
+
+    /** Whether a history server could still give the jobs when the live UI cannot. */
+    boolean hasHistory() {
+        return history != null;
+    }
+
+    /** Whether the jobs are read from the history server now. */
+    boolean onHistory() {
+        return !api.equals(live);
+    }
+
+    /** One poll; throws when neither the Spark UI nor the history server can be read. */
     SparkSnapshot poll() {
+        if (history == null) {
+            return pollHere();
+        }
+        if (onHistory()) {
+            if (clock.getAsLong() < liveRetryAt) {
+                return pollHere();
+            }
+            // A slow answer (a busy driver) also fails the live UI: while it lives it is the fresher
+            // source (the history server reads event logs every few seconds), so it is tried again.
+            api = live;
+        }
+        try {
+            return pollHere();
+        } catch (RuntimeException liveFailed) {
+            return fromHistory(liveFailed);
+        }
+    }
+
+    private SparkSnapshot fromHistory(RuntimeException liveFailed) {
+        try {
+            api = history.api(cursor.appId);
+        } catch (RuntimeException noHistory) {
+            throw new IllegalStateException(liveFailed.getMessage() + "; " + noHistory.getMessage(), liveFailed);
+        }
+        try {
+            SparkSnapshot s = pollHere();
+            liveRetryAt = clock.getAsLong() + LIVE_RETRY_MS;
+            if (!toldSwitch) {
+                toldSwitch = true;
+                LOG.info("Spark UI unreachable ({}), reading application {} from the Spark history server at {}",
+                        liveFailed.getMessage(), cursor.appId, history.address());
+            }
+            return s;
+        } catch (RuntimeException historyFailed) {
+            String where = where();
+            api = live;
+            throw new IllegalStateException(liveFailed.getMessage() + "; " + where + ": " + historyFailed.getMessage(),
+                    liveFailed);
+        }
+    }
+
+    private SparkSnapshot pollHere() {
         pollJobs();
         if (jobs.isEmpty()) {
             polls++;
@@ -174,7 +261,8 @@ final class SparkPoller {
     private JsonNode list(String path) {
         JsonNode answer = rest.get(api + path);
         if (answer == null || !answer.isArray()) {
-            throw new IllegalStateException("the Spark UI answered " + (answer == null ? "404" : "no list") + " for " + path);
+            throw new IllegalStateException("GET …/applications/" + cursor.appId + path + " answered "
+                    + (answer == null ? "404" : "no list"));
         }
         return answer;
     }

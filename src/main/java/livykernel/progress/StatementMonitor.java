@@ -188,7 +188,12 @@ final class StatementMonitor {
      * a cancelled statement's jobs end in Spark some time after Livy reports the cancel.
      */
     boolean awaitingJobEnds() {
-        return (feed != null || displayId != null) && !restUnavailable && snapshot.anyRunning();
+        if (restUnavailable) {
+            // The live UI went away with the application: the history server may have the final
+            // counts once it has read the event log (retried at the unreachable UI's pace).
+            return displayId != null && poller != null && poller.hasHistory() && !poller.onHistory();
+        }
+        return (feed != null || displayId != null) && snapshot.anyRunning();
     }
 
     /**
@@ -200,7 +205,7 @@ final class StatementMonitor {
         if (feed != null && !restUnavailable) {
             feed.onLateSnapshot(snapshot, clock.getAsLong());
         }
-        if (displayId != null && !snapshot.anyRunning()) {
+        if (displayId != null && !snapshot.anyRunning() && (!restUnavailable || poller == null || !poller.hasHistory())) {
             publishSnapshot(state(outcome));
         }
     }
@@ -249,7 +254,7 @@ final class StatementMonitor {
                 LOG.info("Spark UI REST API unreachable, showing Livy's progress instead: {}", e.getMessage());
             }
             restUnavailable = true;
-            restProblem = TextLine.unreachable(poller.address(), e.getMessage());
+            restProblem = TextLine.unreachableAt(poller.where(), e.getMessage());
             restRetryAt = now + REST_RETRY_MS;
         }
     }

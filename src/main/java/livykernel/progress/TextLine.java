@@ -11,7 +11,12 @@ public final class TextLine {
 
     /** Why the fallback view shows: the Spark UI Livy reported did not answer the kernel. */
     static String unreachable(String address, String why) {
-        return "the Spark UI at " + address + " could not be reached from the kernel (" + why
+        return unreachableAt("the Spark UI at " + address, why);
+    }
+
+    /** The same for {@code where} ("the Spark UI at …", "the Spark history server at …"). */
+    static String unreachableAt(String where, String why) {
+        return where + " could not be reached from the kernel (" + why
                 + "), so only Livy's overall progress of the jobs so far is shown";
     }
     private static final int BAR_WIDTH = 20;

@@ -225,6 +225,45 @@ class LivyClientTest {
     }
 
     @Test
+    void sparkUiThroughAYarnProxyFollowsItsRedirectsAcrossPortsKeepingPathAndQuery() throws Exception {
+        try (MockWebServer proxy = new MockWebServer()) {
+            proxy.start();
+            // a standby ResourceManager's web proxy sends the caller to the active one, path and query kept
+            server.enqueue(new MockResponse().setResponseCode(307)
+                    .setHeader("Location", proxy.url("/proxy/application_1_0001/api/v1/applications/application_1_0001/jobs?status=running")));
+            proxy.enqueue(json(200, "[{\"jobId\":3}]"));
+            String url = server.url("/proxy/application_1_0001/api/v1/applications/application_1_0001/jobs?status=running").toString();
+            assertEquals(3, client.getAbsolute(url, Duration.ofSeconds(2)).get(0).path("jobId").asInt());
+            assertEquals("/proxy/application_1_0001/api/v1/applications/application_1_0001/jobs?status=running",
+                    server.takeRequest().getPath());
+            assertEquals("/proxy/application_1_0001/api/v1/applications/application_1_0001/jobs?status=running",
+                    proxy.takeRequest().getPath());
+        }
+    }
+
+    @Test
+    void anHtmlPageWhereSparkJsonWasExpectedThrowsWithItsGistNotAParseError() {
+        // YARN's proxy for an application it does not know: a 404, but no Spark "unknown job"
+        server.enqueue(new MockResponse().setResponseCode(404).setHeader("Content-Type", "text/html; charset=UTF-8")
+                .setBody("<html><head><title>Not Found</title></head><body><h1>Not Found</h1>"
+                        + "Application application_1_0002 could not be found in RM or history server</body></html>"));
+        // an application not running yet: the proxy redirects to the ResourceManager's page of it
+        server.enqueue(new MockResponse().setResponseCode(302).setHeader("Location", "/cluster/app/application_1_0002"));
+        server.enqueue(new MockResponse().setHeader("Content-Type", "text/html")
+                .setBody("<html><head><script>var x = 1;</script></head><body>Application application_1_0002 is ACCEPTED</body></html>"));
+        String url = server.url("/proxy/application_1_0002/api/v1/applications/application_1_0002/jobs").toString();
+        LivyException notFound = assertThrows(LivyException.class, () -> client.getAbsolute(url, Duration.ofSeconds(2)));
+        assertEquals("GET /proxy/application_1_0002/api/v1/applications/application_1_0002/jobs answered an HTML page, "
+                + "not Spark's JSON (\"Not Found: Application application_1_0002 could not be found in RM or history server\").",
+                notFound.getMessage());
+        LivyException accepted = assertThrows(LivyException.class, () -> client.getAbsolute(url, Duration.ofSeconds(2)));
+        assertTrue(accepted.getMessage().contains("(redirected to " + server.url("/").toString().replaceAll("/$", "")
+                + "/cluster/app/application_1_0002) answered an HTML page"), accepted.getMessage());
+        assertTrue(accepted.getMessage().contains("\"Application application_1_0002 is ACCEPTED\""), accepted.getMessage());
+        assertFalse(accepted.getMessage().contains("var x"), accepted.getMessage());
+    }
+
+    @Test
     void sparkUiNotFoundIsNullOtherFailuresThrow() {
         server.enqueue(new MockResponse().setResponseCode(404).setBody("unknown job: 12"));
         server.enqueue(json(500, "{}"));

@@ -129,4 +129,128 @@ class SparkPollerTest {
         assertEquals(2, cursor.next);
         assertEquals(List.of(1), jobIds(nextStatement.poll()));
     }
+
+    private static com.fasterxml.jackson.databind.JsonNode app(String json) {
+        try {
+            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(json);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The fake UI behind a path prefix: YARN's web proxy, or a history server's attempt; {@code down} makes the live side fail. */
+    static SparkRest behind(FakeSparkUi ui, String prefixedApi, List<String> asked) {
+        return url -> {
+            asked.add(url);
+            if (!url.startsWith(prefixedApi)) {
+                throw new IllegalStateException("unexpected URL " + url);
+            }
+            return ui.get(FakeSparkUi.API + url.substring(prefixedApi.length()));
+        };
+    }
+
+    @Test
+    void throughYarnsProxyEveryCallKeepsTheProxyPathWithOrWithoutTheTrailingSlash() {
+        String proxy = "http://ip-10-0-0-1.ec2.internal:20888/proxy/local-1";
+        spark.jobs.add(job(0, "3", "RUNNING", 0));
+        spark.stages.add(stage(0, 0, "ACTIVE"));
+        for (String reported : List.of(proxy + "/", proxy)) {
+            List<String> asked = new java.util.ArrayList<>();
+            SparkPoller p = new SparkPoller(behind(spark, proxy + "/api/v1/applications/local-1", asked), reported,
+                    new SparkPoller.JobCursor("local-1"), 3);
+            assertEquals(List.of(0), jobIds(p.poll()));
+            assertEquals(proxy + "/api/v1/applications/local-1/jobs?status=running", asked.get(0));
+            assertTrue(asked.contains(proxy + "/api/v1/applications/local-1/stages?status=active&status=pending"), asked.toString());
+            assertEquals(proxy, p.address());
+            assertEquals("the Spark UI at " + proxy, p.where());
+        }
+    }
+
+    @Test
+    void whenTheLiveUiGoesAwayTheStatementIsReadOnFromTheHistoryServersAttempt() {
+        String proxy = "http://rm:20888/proxy/local-1/";
+        spark.jobs.add(job(0, "6", "RUNNING", 0));
+        spark.stages.add(stage(0, 0, "ACTIVE"));
+        List<String> asked = new java.util.ArrayList<>();
+        boolean[] liveUp = {true};
+        SparkRest live = behind(spark, "http://rm:20888/proxy/local-1/api/v1/applications/local-1", asked);
+        SparkRest fromHistory = behind(spark, "http://primary:18080/api/v1/applications/local-1/1", asked);
+        SparkRest rest = url -> {
+            if (url.startsWith("http://rm:20888")) {
+                if (!liveUp[0]) {
+                    throw new IllegalStateException("Failed to connect to rm:20888");
+                }
+                return live.get(url);
+            }
+            if (url.equals("http://primary:18080/api/v1/applications/local-1")) {
+                asked.add(url);
+                return app("{\"id\":\"local-1\",\"attempts\":[{\"attemptId\":\"1\",\"startTimeEpoch\":5}]}");
+            }
+            return fromHistory.get(url);
+        };
+        long[] now = {0};
+        SparkPoller p = new SparkPoller(rest, proxy, cursor, 6, new SparkHistory(rest, "http://primary:18080/"), () -> now[0]);
+        assertEquals("RUNNING", p.poll().jobs().get(0).status());
+        assertFalse(p.onHistory());
+
+        liveUp[0] = false;   // the application ended: its driver and YARN's proxy to it are gone
+        spark.jobs.set(0, job(0, "6", "SUCCEEDED", 0));
+        spark.stages.set(0, stage(0, 0, "COMPLETE"));
+        asked.clear();
+        SparkSnapshot s = p.poll();
+        assertEquals("SUCCEEDED", s.jobs().get(0).status());
+        assertEquals("COMPLETE", s.stages().get(0).status());
+        assertTrue(p.onHistory());
+        assertEquals("the Spark history server at http://primary:18080", p.where());
+        assertEquals("http://primary:18080/api/v1/applications/local-1", asked.get(0));
+        assertTrue(asked.stream().skip(1).allMatch(u -> u.startsWith("http://primary:18080/api/v1/applications/local-1/1/")),
+                asked.toString());
+
+        // a live UI that was only slow for a moment is the fresher source again once it answers
+        now[0] += SparkPoller.LIVE_RETRY_MS - 1;
+        asked.clear();
+        p.poll();
+        assertTrue(p.onHistory());
+        assertTrue(asked.stream().allMatch(u -> u.startsWith("http://primary:18080/")), asked.toString());
+        now[0] += 1;
+        liveUp[0] = true;
+        asked.clear();
+        p.poll();
+        assertFalse(p.onHistory());
+        assertTrue(asked.stream().allMatch(u -> u.startsWith("http://rm:20888/proxy/local-1/")), asked.toString());
+    }
+
+    @Test
+    void aHistoryServerThatListsTheApplicationButFailsItsJobsLeavesThePollerOnTheLiveUi() {
+        SparkRest rest = url -> {
+            if (url.equals("http://primary:18080/api/v1/applications/local-1")) {
+                return app("{\"id\":\"local-1\",\"attempts\":[{\"attemptId\":\"1\"}]}");
+            }
+            if (url.startsWith("http://rm:20888")) {
+                throw new IllegalStateException("timeout");
+            }
+            return null;
+        };
+        SparkPoller p = new SparkPoller(rest, "http://rm:20888/proxy/local-1/", cursor, 1, new SparkHistory(rest, "http://primary:18080"));
+        IllegalStateException e = assertThrows(IllegalStateException.class, p::poll);
+        assertEquals("timeout; the Spark history server at http://primary:18080: GET …/applications/local-1/jobs?status=running "
+                + "answered 404", e.getMessage());
+        assertFalse(p.onHistory());
+    }
+
+    @Test
+    void aHistoryServerThatHasNotReadTheApplicationYetIsNamedBesideTheLiveUisFailure() {
+        SparkRest rest = url -> {
+            if (url.startsWith("http://rm:20888")) {
+                throw new IllegalStateException("Failed to connect to rm:20888");
+            }
+            return null;   // the history server's 404: "no such app"
+        };
+        SparkPoller p = new SparkPoller(rest, "http://rm:20888/proxy/local-1/", cursor, 1, new SparkHistory(rest, "http://primary:18080"));
+        IllegalStateException e = assertThrows(IllegalStateException.class, p::poll);
+        assertEquals("Failed to connect to rm:20888; the Spark history server at http://primary:18080 does not list "
+                + "application local-1 (yet: it reads event logs every few seconds)", e.getMessage());
+        assertFalse(p.onHistory());
+        assertEquals("the Spark UI at http://rm:20888/proxy/local-1", p.where());
+    }
 }
