@@ -103,7 +103,7 @@ final class InfoMagic implements Magic {
 
     /** The application's page on the history server, when one is configured and the application is known. */
     private String historyLink(Session s) {
-        SparkHistory history = ctx.progress().history();
+        SparkHistory history = ctx.progress() == null ? null : ctx.progress().history();
         return history == null || s.appId() == null ? null : history.uiLink(s.appId());
     }
 

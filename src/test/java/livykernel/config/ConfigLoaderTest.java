@@ -43,6 +43,19 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theSparkHistoryServerIsAnHttpUrlFromTheFileOrTheEnvironment() throws IOException {
+        assertNull(load(Map.of()).sparkHistoryUrl());
+        sparkmagic("{\"spark_history_server_url\": \"http://ip-10-0-0-1.ec2.internal:18080/\"}");
+        assertEquals("http://ip-10-0-0-1.ec2.internal:18080", load(Map.of()).sparkHistoryUrl());
+        assertEquals("https://history:18480", load(Map.of("LIVY_KERNEL_SPARK_HISTORY_URL", "https://history:18480")).sparkHistoryUrl(),
+                "the environment wins");
+        KernelConfig bad = load(Map.of("LIVY_KERNEL_SPARK_HISTORY_URL", "ip-10-0-0-1:18080"));
+        assertNull(bad.sparkHistoryUrl());
+        assertTrue(bad.configProblems().get(0).contains("spark_history_server_url 'ip-10-0-0-1:18080' is not an http(s) URL"),
+                bad.configProblems().toString());
+    }
+
+    @Test
     void sessionAutoRecreateIsOnByDefaultAndSetByFileOrEnvironment() throws IOException {
         assertTrue(load(Map.of()).sessionAutoRecreate());
         sparkmagic("{\"session_auto_recreate\": false}");

@@ -225,6 +225,23 @@ class LivyClientTest {
     }
 
     @Test
+    void aSparkUiRedirectFromHttpToHttpsOnTheSameHostIsFollowedOverTls() throws Exception {
+        HeldCertificate cert = new HeldCertificate.Builder().addSubjectAlternativeName("localhost").build();
+        HandshakeCertificates serverCerts = new HandshakeCertificates.Builder().heldCertificate(cert).build();
+        try (MockWebServer tls = new MockWebServer()) {
+            tls.useHttps(serverCerts.sslSocketFactory(), false);
+            tls.start();
+            String target = tls.url("/proxy/application_1_0001/api/v1/applications/application_1_0001/jobs")
+                    .newBuilder().host(server.getHostName()).build().toString();
+            server.enqueue(new MockResponse().setResponseCode(302).setHeader("Location", target));
+            String url = server.url("/proxy/application_1_0001/api/v1/applications/application_1_0001/jobs").toString();
+            LivyException e = assertThrows(LivyException.class, () -> client.getAbsolute(url, Duration.ofSeconds(5)));
+            // as far as the TLS handshake (the test CA is not trusted), not "answered 302"
+            assertInstanceOf(javax.net.ssl.SSLHandshakeException.class, e.getCause(), String.valueOf(e.getCause()));
+        }
+    }
+
+    @Test
     void sparkUiThroughAYarnProxyFollowsItsRedirectsAcrossPortsKeepingPathAndQuery() throws Exception {
         try (MockWebServer proxy = new MockWebServer()) {
             proxy.start();
