@@ -58,6 +58,8 @@ final class StatementMonitor {
     private long restRetryAt;
     private volatile String displayId;
     private ProgressState.Outcome outcome = ProgressState.Outcome.RUNNING;
+    /** When the statement ended (-1 while it runs). */
+    private long endedAt = -1;
     private ProgressWidget widget;
 
     StatementMonitor(ProgressMode mode, CellOutput out, CommManager comms, JsonNode parent, WidgetRegistry registry,
@@ -130,6 +132,7 @@ final class StatementMonitor {
     /** The statement ended: a last poll (until Spark has recorded its jobs' ends, bounded), then the snapshot. */
     void finish(ProgressState.Outcome outcome) {
         this.outcome = outcome;
+        this.endedAt = clock.getAsLong();
         if (!hasSomethingToFinish()) {
             return;   // nothing was seen: a statement without Spark jobs (or one too quick to matter)
         }
@@ -230,7 +233,8 @@ final class StatementMonitor {
     }
 
     private ProgressState state(ProgressState.Outcome outcome) {
-        long elapsed = clock.getAsLong() - startedAt;
+        // a follow-up after the reply still shows how long the statement ran, not how long ago it started
+        long elapsed = (endedAt >= 0 ? endedAt : clock.getAsLong()) - startedAt;
         if (restUnavailable && snapshot.jobs().isEmpty()) {
             return ProgressState.fallback(livyProgress, outcome, elapsed, restProblem);
         }

@@ -133,6 +133,56 @@ class StatementMonitorTest {
     }
 
     @Test
+    void aCellWhoseLiveUiWentAwayGetsItsFinalCountsFromTheHistoryServerOnceItHasReadTheApplication() {
+        String proxy = "http://rm:20888/proxy/local-1";
+        String history = "http://primary:18080";
+        boolean[] liveUp = {true};
+        boolean[] parsed = {false};
+        List<String> asked = new ArrayList<>();
+        SparkRest live = SparkPollerTest.behind(spark, proxy + "/api/v1/applications/local-1", asked);
+        SparkRest attempt = SparkPollerTest.behind(spark, history + "/api/v1/applications/local-1/1", asked);
+        SparkRest rest = url -> {
+            if (url.startsWith(proxy)) {
+                if (!liveUp[0]) {
+                    throw new IllegalStateException("Failed to connect to rm:20888");
+                }
+                return live.get(url);
+            }
+            if (!parsed[0]) {
+                return null;
+            }
+            if (url.equals(history + "/api/v1/applications/local-1")) {
+                return spark.jobs.objectNode().put("id", "local-1").set("attempts",
+                        spark.jobs.arrayNode().add(spark.jobs.objectNode().put("attemptId", "1")));
+            }
+            return attempt.get(url);
+        };
+        SparkPoller poller = new SparkPoller(rest, proxy + "/", new SparkPoller.JobCursor("local-1"), 1,
+                new SparkHistory(rest, history), clock::get);
+        StatementMonitor m = new StatementMonitor(ProgressMode.TEXT, out, null, null, new WidgetRegistry(), poller, null, clock::get);
+        clock.addAndGet(400);
+        m.tick();
+        assertEquals(1, out.outs.size(), "the live line");
+
+        liveUp[0] = false;   // the application ended with the cell; the history server has not read its event log yet
+        spark.recorded("multi-done");
+        m.finish(ProgressState.Outcome.SUCCEEDED);
+        assertTrue(m.awaitingJobEnds(), "followed after the reply while the history server may still give the counts");
+        int shown = out.outs.size();
+        m.followUp();
+        assertEquals(shown, out.outs.size(), "nothing new before the retry is due");
+
+        parsed[0] = true;
+        clock.addAndGet(StatementMonitor.REST_RETRY_MS);
+        m.followUp();
+        assertFalse(m.awaitingJobEnds());
+        Out last = out.outs.get(out.outs.size() - 1);
+        assertEquals("update_display_data", last.type());
+        assertEquals("Spark: 2 jobs succeeded, 24/24 tasks, 3 stages in 0.4s", last.data().get("text/plain"));
+        assertTrue(asked.stream().anyMatch(u -> u.startsWith(history + "/api/v1/applications/local-1/1/jobs")), asked.toString());
+    }
+
+    @Test
     void withoutASparkUiLivysFractionNeverFallsAndTheReasonIsSaid() {
         StatementMonitor m = new StatementMonitor(ProgressMode.TEXT, out, null, null, new WidgetRegistry(), null, null,
                 clock::get);
