@@ -371,7 +371,7 @@ public final class LivyClient {
             long left = Math.max(1, (deadline - System.nanoTime()) / 1_000_000);
             Answer a = getOnce(at, left);
             if (a.redirect == null) {
-                return a.json(u, at);
+                return a.json(u, json);
             }
             if (hop >= MAX_SCHEME_REDIRECTS) {
                 throw new LivyException("GET " + u.encodedPath() + " was redirected too often (last to " + a.redirect + ").", null);
@@ -385,7 +385,7 @@ public final class LivyClient {
 
     /** One answer of the Spark UI: a redirect OkHttp did not follow, or the code and body. */
     private record Answer(HttpUrl redirect, int code, String contentType, String body, HttpUrl answeredBy) {
-        JsonNode json(HttpUrl asked, HttpUrl lastHop) {
+        JsonNode json(HttpUrl asked, ObjectMapper mapper) {
             String via = answeredBy.equals(asked) ? "" : " (redirected to " + origin(answeredBy) + answeredBy.encodedPath() + ")";
             boolean html = (contentType != null && contentType.contains("html")) || body.stripLeading().startsWith("<");
             if (html && (code == 404 || (code >= 200 && code < 300))) {
@@ -400,14 +400,12 @@ public final class LivyClient {
                 throw new LivyException(code, "GET " + asked.encodedPath() + via + " answered " + code + ".");
             }
             try {
-                return JSON.readTree(body);
+                return mapper.readTree(body);
             } catch (JsonProcessingException e) {
                 throw new LivyException("GET " + asked.encodedPath() + via + " did not answer JSON (" + e.getOriginalMessage() + ").", e);
             }
         }
     }
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private Answer getOnce(HttpUrl u, long timeoutMillis) {
         Call call = noRetryHttpFor(u).newCall(get(u));
@@ -418,8 +416,8 @@ public final class LivyClient {
             if (response.isRedirect()) {
                 String location = response.header("Location");
                 HttpUrl next = location == null ? null : response.request().url().resolve(location);
-                // Livy's headers (its credentials among them) go to a new host only as OkHttp's own
-                // follow-ups send them: never; so only the scheme may change here.
+                // This hop is a new call, which adds Livy's headers (its credentials among them) anew;
+                // OkHttp's own follow-ups drop Authorization on a new host. So only the scheme may change.
                 if (next != null && next.host().equals(u.host())) {
                     return new Answer(next, response.code(), null, "", response.request().url());
                 }
