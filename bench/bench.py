@@ -337,6 +337,23 @@ class Kernel:
             self.km.shutdown_kernel(now=True)
 
 
+def bench_ready_stock(env: dict, rounds: int) -> dict:
+    """Ready time as Jupyter's own clients see it: jupyter_client's stock start_new_kernel (100 ms
+    reconnect interval plus up to 100 ms of jitter; wait_for_ready wants iopub traffic within 0.2 s
+    of the kernel_info reply, then waits for 0.2 s of iopub silence), interleaved."""
+    ready_stock = {OURS: [], THEIRS: []}
+    for r, order in enumerate(orders(rounds)):
+        for name in order:
+            t0 = time.perf_counter()
+            km, kc = start_new_kernel(kernel_name=name, startup_timeout=120, env=env[name])
+            ready_stock[name].append(time.perf_counter() - t0)
+            kc.stop_channels()
+            km.shutdown_kernel(now=True)
+            time.sleep(1)
+            log(f"ready (stock client) {LABEL[name]}: {ready_stock[name][-1]:.3f}s")
+    return ready_stock
+
+
 def stats(xs):
     xs = [x for x in xs if x is not None]
     if not xs:
@@ -349,6 +366,19 @@ def orders(n):
     return [[OURS, THEIRS] if i % 2 == 0 else [THEIRS, OURS] for i in range(n)]
 
 
+def merge_part(key: str, part, name: str):
+    """A part run on its own (--only): saved as bench/work/NAME, and merged into the last full run's
+    raw.json (re-rendering results.md) when there is one."""
+    whole = WORK / "raw.json"
+    if whole.exists():
+        merged = json.loads(whole.read_text())
+        merged[key] = part
+        whole.write_text(json.dumps(merged, indent=1))
+        import report
+        report.write(merged, BENCH)
+    (WORK / name).write_text(json.dumps(part, indent=1))
+
+
 class OnlyPart(Exception):
     """Ends a run of one part (--only) before the rest of the bench."""
 
@@ -359,7 +389,7 @@ def main():
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--jar", required=True)
     ap.add_argument("--python", required=True, help="Python with pyspark for the local endpoint")
-    ap.add_argument("--only", choices=["polling", "restart"], help="run only this part (polling: prints its table, leaves results.md; restart: merged into an existing raw.json)")
+    ap.add_argument("--only", choices=["polling", "restart", "ready"], help="run only this part (polling: prints its table, leaves results.md; restart, ready: merged into an existing raw.json)")
     a = ap.parse_args()
 
     q = a.quick
@@ -401,16 +431,18 @@ def main():
         if a.only == "polling":
             raw["polling"] = polling.run(ep, env, prox[THEIRS], q, Kernel, CountingProxy, log)
             raise OnlyPart()
+        if a.only == "ready":
+            # Medians of many rounds: the stock client's reconnect jitter alone spreads a kernel's
+            # ready time over 100 ms, and the machine may be shared.
+            part = bench_ready_stock(env, 4 if q else 12)
+            merge_part("ready_stock_s", part, "raw-ready.json")
+            ratios = sorted(o / t for o, t in zip(part[OURS], part[THEIRS]))
+            log("ready (stock client): " + ", ".join(f"{LABEL[k]} {statistics.median(v):.3f}s" for k, v in part.items())
+                + f"; ratio median {statistics.median(ratios):.2f}x (paired, {len(ratios)} rounds)")
+            return
         if a.only == "restart":
             part = bench_restart(env, session_rounds, ep, a.python)
-            whole = WORK / "raw.json"
-            if whole.exists():
-                merged = json.loads(whole.read_text())
-                merged["restart"] = part
-                whole.write_text(json.dumps(merged, indent=1))
-                import report
-                report.write(merged, BENCH)
-            (WORK / "raw-restart.json").write_text(json.dumps(part, indent=1))
+            merge_part("restart", part, "raw-restart.json")
             log("restart part: " + json.dumps({v: {m: statistics.median(x) for m, x in part[v].items()
                                                    if x and m != "adopted"} for v in part if v != "rss_spare"}))
             return
@@ -431,19 +463,8 @@ def main():
                 log(f"ready {LABEL[name]}: {ready[name][-1]:.3f}s, rss {rss_start[name][-1] / 2**20:.0f} MiB")
         raw["ready_s"], raw["rss_start"] = ready, rss_start
 
-        # ---- 1b. ready as Jupyter's own clients see it: jupyter_client's stock start_new_kernel
-        # (100 ms reconnect; wait_for_ready wants iopub traffic within 0.2 s of the kernel_info reply)
-        ready_stock = {OURS: [], THEIRS: []}
-        for r, order in enumerate(orders(ready_rounds)):
-            for name in order:
-                t0 = time.perf_counter()
-                km, kc = start_new_kernel(kernel_name=name, startup_timeout=120, env=env[name])
-                ready_stock[name].append(time.perf_counter() - t0)
-                kc.stop_channels()
-                km.shutdown_kernel(now=True)
-                time.sleep(1)
-                log(f"ready (stock client) {LABEL[name]}: {ready_stock[name][-1]:.3f}s")
-        raw["ready_stock_s"] = ready_stock
+        # ---- 1b. ready as Jupyter's own clients see it
+        raw["ready_stock_s"] = bench_ready_stock(env, ready_rounds)
 
         # ---- 2. JVM flag variants of our kernel (ready time and RSS after start)
         java = spec_argv[:flags_at]

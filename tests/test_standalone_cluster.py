@@ -88,6 +88,17 @@ def executors(ui, app):
     return [e for e in r.json() if e["id"] != "driver"]
 
 
+def interrupt(km, kc, msg_id):
+    """Interrupts the running cell msg_id; its iopub messages after that, once its reply says KeyboardInterrupt."""
+    km.interrupt_kernel()
+    rest = request_messages(kc, msg_id, timeout=120)
+    reply = kc.get_shell_msg(timeout=30)
+    while reply["parent_header"].get("msg_id") != msg_id:
+        reply = kc.get_shell_msg(timeout=30)
+    assert reply["content"]["status"] == "error" and reply["content"]["ename"] == "KeyboardInterrupt", reply["content"]
+    return rest
+
+
 def test_the_master_has_two_alive_workers(cluster):
     state = cluster.state()
     assert state["status"] == "ALIVE"
@@ -136,12 +147,7 @@ def test_interrupt_cancels_a_job_on_the_cluster_and_keeps_the_session(kernel):
     # The progress display's first message says the kernel has seen the job running on the executors.
     request_messages(kc, msg_id, timeout=120,
                      until=lambda m: m["msg_type"] in ("comm_open", "display_data"))
-    km.interrupt_kernel()
-    rest = request_messages(kc, msg_id, timeout=120)
-    reply = kc.get_shell_msg(timeout=30)
-    while reply["parent_header"].get("msg_id") != msg_id:
-        reply = kc.get_shell_msg(timeout=30)
-    assert reply["content"]["status"] == "error" and reply["content"]["ename"] == "KeyboardInterrupt", reply["content"]
+    rest = interrupt(km, kc, msg_id)
     assert any(m["msg_type"] == "error" for m in rest)
     # Spark cancelled the job: no active task remains on either executor.
     wait_until("no active tasks after the interrupt", lambda: all(e["activeTasks"] == 0 for e in executors(ui, app)), 60)
@@ -176,3 +182,25 @@ def test_configure_puts_a_new_session_on_the_cluster(cluster, kernel):
                        and [a["id"] for a in s["activeapps"]] == [new_app] and s)
     assert app in [a["id"] for a in state["completedapps"]]
     assert sum(w["coresused"] for w in state["workers"]) == 1
+
+
+def test_a_job_that_cannot_get_executors_says_so_and_can_be_interrupted(cluster, kernel):
+    """Executors of 2g on workers of 1g: the master never starts one, and Spark only logs "Initial job
+    has not accepted any resources". The cell must say so itself, and its interrupt still work."""
+    km, kc, app, ui = kernel
+    reply, outputs = run_cell(kc, "%%configure -f\n" + json.dumps({"executorMemory": "2g",
+                                                                   "conf": {"spark.master": cluster.master}}))
+    assert reply["status"] == "ok", (reply, outputs)
+    msg_id = kc.execute("sc.parallelize(range(4), 2).count()")
+    said = request_messages(kc, msg_id, timeout=180,
+                            until=lambda m: m["msg_type"] == "stream" and "no executor" in m["content"]["text"])
+    text = said[-1]["content"]["text"]
+    assert said[-1]["content"]["name"] == "stderr", said[-1]
+    assert text.startswith("Spark has started no executor for this job in "), text
+    assert "the application asks for executors of 2g of memory each" in text, text
+    assert '%%configure -f {"executorMemory": "1g", "executorCores": 1}' in text and "interrupt the cell" in text, text
+    assert not any(w["coresused"] for w in cluster.state()["workers"]), cluster.state()
+    rest = interrupt(km, kc, msg_id)
+    assert not any(m["msg_type"] == "stream" and "no executor" in m["content"]["text"] for m in rest), "said once"
+    reply, outputs = run_cell(kc, "print(6 * 7)")
+    assert reply["status"] == "ok" and stdout_of(outputs) == "42\n", (reply, outputs)

@@ -71,6 +71,7 @@ public final class Main {
             System.err.println(USAGE);
             System.exit(args.length == 1 && (args[0].equals("-h") || args[0].equals("--help")) ? 0 : 2);
         }
+        warmUp();
         Path connectionFile = Path.of(args[0]);
         ConnectionInfo info;
         try {
@@ -81,6 +82,8 @@ public final class Main {
             System.exit(2);
             return;
         }
+        // Bound before anything else is set up: a client that finds no listener retries only 100-200 ms later.
+        ZmqKernelServer server = new ZmqKernelServer(info);
         KernelConfig config = ConfigLoader.fromEnvironment();
         LivyEndpoint endpoint = new LivyEndpoint(config, LivyEndpoint.spareHandoffFor(connectionFile));
         // Every poll of Livy (statements, session start, hidden helpers) and the session heartbeat.
@@ -107,7 +110,7 @@ public final class Main {
         // The local Python (%%local, -o) is started by its first use only; every exit ends it.
         Runtime.getRuntime().addShutdownHook(new Thread(magicContext.local()::shutdown, "local-python-close"));
         MagicRegistry magics = MagicRegistry.standard(magicContext);
-        JupyterKernel kernel = new JupyterKernel(new ZmqKernelServer(info), restartAware(new CellRouter(executor, magics), endpoint),
+        JupyterKernel kernel = new JupyterKernel(server, restartAware(new CellRouter(executor, magics), endpoint),
                 new SessionCompleter(magics, sessions, runner, Duration.ofMillis(1500)));
         progress.attach(kernel.comms());
         exitWhenParentDies();
@@ -117,6 +120,27 @@ public final class Main {
             sessions.prestart();
         }
         kernel.run();
+    }
+
+    /**
+     * Loads, on a second thread, what the first reply needs and binding the sockets does not
+     * (SLF4J, Jackson, the HMAC's crypto providers, the SecureRandom behind message ids), so on a machine
+     * with a spare core it is ready when the client's kernel_info arrives. Failures here are
+     * ignored: the same code runs again where it is used and reports there.
+     */
+    private static void warmUp() {
+        Thread t = new Thread(() -> {
+            try {
+                org.slf4j.LoggerFactory.getILoggerFactory();
+                livykernel.wire.Json.MAPPER.createObjectNode().put("warm", true).toString();
+                javax.crypto.Mac.getInstance("HmacSHA256");
+                java.util.UUID.randomUUID();
+            } catch (Exception | LinkageError e) {
+                // see above
+            }
+        }, "kernel-warm-up");
+        t.setDaemon(true);
+        t.start();
     }
 
     /** Tells the endpoint about a restart before the cells' resources go, so its warm spare outlives this process. */

@@ -177,6 +177,12 @@ final class SparkPoller {
         return new SparkSnapshot(new ArrayList<>(jobs.values()), ourStages, executors, cores);
     }
 
+    /** The application's Spark properties ({@code /environment}); read once, when a job cannot start. */
+    Map<String, String> sparkProperties() {
+        JsonNode env = rest.get(api + "/environment");
+        return env == null ? Map.of() : SparkRestParser.sparkProperties(env);
+    }
+
     private void pollJobs() {
         Set<Integer> fresh = new HashSet<>();
         int highestRunning = -1;

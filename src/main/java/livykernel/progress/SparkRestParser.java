@@ -91,6 +91,17 @@ public final class SparkRestParser {
         return new int[] {count, count == 0 ? driverCores : cores};
     }
 
+    /** {@code sparkProperties} of {@code /environment}: Spark lists them as [name, value] pairs. */
+    public static Map<String, String> sparkProperties(JsonNode environment) {
+        Map<String, String> props = new HashMap<>();
+        for (JsonNode pair : environment.path("sparkProperties")) {
+            if (pair.isArray() && pair.size() == 2) {
+                props.put(pair.get(0).asText(), pair.get(1).asText());
+            }
+        }
+        return props;
+    }
+
     static long time(JsonNode n) {
         if (!n.isTextual()) {
             return 0;

@@ -61,6 +61,7 @@ final class StatementMonitor {
     /** When the statement ended (-1 while it runs). */
     private long endedAt = -1;
     private ProgressWidget widget;
+    private final ExecutorWait executorWait;
 
     StatementMonitor(ProgressMode mode, CellOutput out, CommManager comms, JsonNode parent, WidgetRegistry registry,
                      SparkPoller poller, SparkMonitorFeed.Tracker feed, LongSupplier clock) {
@@ -69,6 +70,14 @@ final class StatementMonitor {
 
     StatementMonitor(ProgressMode mode, CellOutput out, CommManager comms, JsonNode parent, WidgetRegistry registry,
                      SparkPoller poller, SparkMonitorFeed.Tracker feed, boolean ownDisplay, LongSupplier clock) {
+        this(mode, out, comms, parent, registry, poller, feed, ownDisplay, clock, ExecutorWait.WAIT_MS);
+    }
+
+    /** {@code executorWaitMs}: how long a job may wait for executors before the cell says so. */
+    StatementMonitor(ProgressMode mode, CellOutput out, CommManager comms, JsonNode parent, WidgetRegistry registry,
+                     SparkPoller poller, SparkMonitorFeed.Tracker feed, boolean ownDisplay, LongSupplier clock,
+                     long executorWaitMs) {
+        this.executorWait = new ExecutorWait(executorWaitMs);
         this.mode = mode;
         this.out = out;
         this.comms = comms;
@@ -110,6 +119,9 @@ final class StatementMonitor {
     /** One poll while the statement runs. */
     void tick() {
         fetch();
+        if (!restUnavailable) {
+            noticeExecutorWait();
+        }
         ProgressState state = state(ProgressState.Outcome.RUNNING);
         if (feed != null && !restUnavailable) {
             feed.onSnapshot(snapshot, clock.getAsLong(), feedThrottle.tryPass());
@@ -126,6 +138,25 @@ final class StatementMonitor {
             }
         } else if (textThrottle.tryPass()) {
             out.updateDisplay(Map.of("text/plain", TextLine.running(state)), Map.of(), displayId);
+        }
+    }
+
+    /** Says so in the cell when the job cannot get executors, and again when it finally has some. */
+    private void noticeExecutorWait() {
+        long now = clock.getAsLong();
+        switch (executorWait.observe(snapshot, now)) {
+            case STARVED -> {
+                Map<String, String> props;
+                try {
+                    props = poller.sparkProperties();
+                } catch (RuntimeException e) {
+                    props = Map.of();   // the sentence does without what the application asked for
+                }
+                out.stream("stderr", ExecutorWait.message(executorWait.waited(now), props));
+            }
+            case RESUMED -> out.stream("stderr", ExecutorWait.RESUMED_MESSAGE);
+            case NONE -> {
+            }
         }
     }
 

@@ -12,7 +12,10 @@ import org.zeromq.ZMQ;
  */
 public final class Heartbeat implements AutoCloseable {
 
-    private static final Logger LOG = LoggerFactory.getLogger(Heartbeat.class);
+    /** Looked up on first use: SLF4J's provider discovery is not to delay binding the sockets. */
+    private static final class Log {
+        static final Logger LOG = LoggerFactory.getLogger(Heartbeat.class);
+    }
     // Only bounds how quickly close() is noticed; echoes are immediate.
     private static final int POLL_MS = 100;
 
@@ -60,7 +63,7 @@ public final class Heartbeat implements AutoCloseable {
             }
         } catch (RuntimeException e) {
             if (running) {
-                LOG.error("heartbeat loop stopped unexpectedly", e);
+                Log.LOG.error("heartbeat loop stopped unexpectedly", e);
             }
         } finally {
             poller.close();
@@ -82,7 +85,7 @@ public final class Heartbeat implements AutoCloseable {
             int flags = ZMQ.DONTWAIT | (i < frames.size() - 1 ? ZMQ.SNDMORE : 0);
             // A client gone or not reading: ROUTER drops the echo rather than block the heartbeat.
             if (!socket.send(frames.get(i), flags)) {
-                LOG.debug("heartbeat echo not sent");
+                Log.LOG.debug("heartbeat echo not sent");
                 return;
             }
         }

@@ -16,7 +16,10 @@ import java.util.function.Consumer;
  */
 public final class KernelTransport implements AutoCloseable {
 
-    private static final Logger LOG = LoggerFactory.getLogger(KernelTransport.class);
+    /** Looked up on first use: SLF4J's provider discovery is not to delay binding the sockets. */
+    private static final class Log {
+        static final Logger LOG = LoggerFactory.getLogger(KernelTransport.class);
+    }
 
     private final ZContext context;
     private volatile boolean closing;
@@ -35,19 +38,20 @@ public final class KernelTransport implements AutoCloseable {
         // the end of the kernel, not an error a user should see as a stack trace on stderr.
         Thread.UncaughtExceptionHandler quiet = (t, e) -> {
             if (closing) {
-                LOG.debug("ZeroMQ thread {} at shutdown: {}", t.getName(), e.toString());
+                Log.LOG.debug("ZeroMQ thread {} at shutdown: {}", t.getName(), e.toString());
             } else {
-                LOG.warn("ZeroMQ thread {} failed: {}", t.getName(), e.toString());
+                Log.LOG.warn("ZeroMQ thread {} failed: {}", t.getName(), e.toString());
             }
         };
         context.setUncaughtExceptionHandler(quiet);
         context.setNotificationExceptionHandler(quiet);
         try {
+            // Shell and iopub first: a client is ready once both answer (kernel_info, then iopub traffic).
             shell = channel(info, SocketType.ROUTER, "shell", info.shellPort());
-            control = channel(info, SocketType.ROUTER, "control", info.controlPort());
-            stdin = channel(info, SocketType.ROUTER, "stdin", info.stdinPort());
             // XPUB, not PUB: it tells the kernel of each new subscriber, which it greets (JEP 65).
             iopubChannel = channel(info, SocketType.XPUB, "iopub", info.iopubPort());
+            control = channel(info, SocketType.ROUTER, "control", info.controlPort());
+            stdin = channel(info, SocketType.ROUTER, "stdin", info.stdinPort());
             iopub = new IopubPublisher(iopubChannel);
             heartbeat = new Heartbeat(context, info.transport(), info.ip(), info.hbPort(), info.endpoint(info.hbPort()));
         } catch (RuntimeException e) {

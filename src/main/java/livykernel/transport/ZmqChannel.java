@@ -9,7 +9,7 @@ import org.zeromq.ZMQ;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
-import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.Consumer;
 
@@ -21,7 +21,10 @@ import java.util.function.Consumer;
  */
 public class ZmqChannel implements AutoCloseable {
 
-    private static final Logger LOG = LoggerFactory.getLogger(ZmqChannel.class);
+    /** Looked up on first use: SLF4J's provider discovery is not to delay binding the sockets. */
+    private static final class Log {
+        static final Logger LOG = LoggerFactory.getLogger(ZmqChannel.class);
+    }
     private static final byte[] WAKE = new byte[0];
     // Bounded so a flood cannot starve outgoing replies: after this many reads the loop sends.
     private static final int MAX_READS_PER_TURN = 64;
@@ -41,6 +44,8 @@ public class ZmqChannel implements AutoCloseable {
     /**
      * Creates and binds the socket. {@code port} 0 binds a random free port (tests).
      */
+    private static final AtomicLong WAKE_IDS = new AtomicLong();
+
     public ZmqChannel(ZContext context, SocketType type, String name, String transport, String ip, int port,
                       String endpoint) {
         this.name = name;
@@ -62,7 +67,9 @@ public class ZmqChannel implements AutoCloseable {
             }
             this.port = port;
         }
-        String wakeAddress = "inproc://wake-" + name + "-" + UUID.randomUUID();
+        // A counter, not a UUID: UUID's SecureRandom would load the security providers before the
+        // kernel's sockets are up (tens of ms of its start).
+        String wakeAddress = "inproc://wake-" + name + "-" + WAKE_IDS.incrementAndGet();
         this.wakeReceiver = context.createSocket(SocketType.PAIR);
         this.wakeReceiver.bind(wakeAddress);
         this.wakeSender = context.createSocket(SocketType.PAIR);
@@ -86,7 +93,7 @@ public class ZmqChannel implements AutoCloseable {
     /** Queues a multipart message for sending; safe from any thread. */
     public void send(List<byte[]> frames) {
         if (!running) {
-            LOG.debug("{}: dropping message sent after close", name);
+            Log.LOG.debug("{}: dropping message sent after close", name);
             return;
         }
         outgoing.add(frames);
@@ -128,7 +135,7 @@ public class ZmqChannel implements AutoCloseable {
             flushOutgoing();
         } catch (RuntimeException e) {
             if (running) {
-                LOG.error("{} socket loop stopped unexpectedly", name, e);
+                Log.LOG.error("{} socket loop stopped unexpectedly", name, e);
             }
         } finally {
             poller.close();
@@ -142,7 +149,7 @@ public class ZmqChannel implements AutoCloseable {
             inbound.accept(frames);
         } catch (RuntimeException e) {
             // A bad message must never kill the socket thread.
-            LOG.warn("{}: error handling incoming message", name, e);
+            Log.LOG.warn("{}: error handling incoming message", name, e);
         }
     }
 
@@ -167,7 +174,7 @@ public class ZmqChannel implements AutoCloseable {
                     socket.send(frames.get(i), i < frames.size() - 1 ? ZMQ.SNDMORE : 0);
                 }
             } catch (RuntimeException e) {
-                LOG.warn("{}: could not send a message", name, e);
+                Log.LOG.warn("{}: could not send a message", name, e);
             }
         }
     }

@@ -18,7 +18,10 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class ZmqKernelServer implements KernelServer {
 
-    private static final Logger LOG = LoggerFactory.getLogger(ZmqKernelServer.class);
+    /** Looked up on first use: SLF4J's provider discovery is not to delay binding the sockets. */
+    private static final class Log {
+        static final Logger LOG = LoggerFactory.getLogger(ZmqKernelServer.class);
+    }
     private static final int REJECTIONS_LOGGED_IN_FULL = 20;
 
     private final WireCodec codec;
@@ -27,8 +30,15 @@ public final class ZmqKernelServer implements KernelServer {
 
     /** Binds all sockets now (bind errors surface here); serving starts with {@link #start}. */
     public ZmqKernelServer(ConnectionInfo info) {
-        this.codec = new WireCodec(HmacSigner.of(info));
+        // Sockets before the signer: a client's connection attempt waits 100 ms or more for the
+        // next retry when it finds no listener, and the Mac's crypto providers take tens of ms.
         this.transport = new KernelTransport(info);
+        try {
+            this.codec = new WireCodec(HmacSigner.of(info));
+        } catch (RuntimeException e) {
+            transport.close();
+            throw e;
+        }
     }
 
     /** The connection info with the ports actually bound (port 0 in the file binds any free port). */
@@ -43,7 +53,7 @@ public final class ZmqKernelServer implements KernelServer {
                 frames -> decode(Channel.CONTROL, frames, handler),
                 frames -> decode(Channel.STDIN, frames, handler),
                 handler::subscribed);
-        LOG.info("kernel listening on {}", transport.bound());
+        Log.LOG.info("kernel listening on {}", transport.bound());
     }
 
     @Override
@@ -74,7 +84,7 @@ public final class ZmqKernelServer implements KernelServer {
             long n = rejected.incrementAndGet();
             // Throttled so a flood cannot fill the log; the key is never logged.
             if (n <= REJECTIONS_LOGGED_IN_FULL || n % 1000 == 0) {
-                LOG.warn("{}: dropped message ({}); {} dropped so far", channel.wireName(), e.getMessage(), n);
+                Log.LOG.warn("{}: dropped message ({}); {} dropped so far", channel.wireName(), e.getMessage(), n);
             }
             return;
         }

@@ -26,6 +26,7 @@ final class FakeSparkUi implements SparkRest {
     ArrayNode jobs = JSON.createArrayNode();
     ArrayNode stages = JSON.createArrayNode();
     JsonNode executors = ProgressMappingTest.recorded("multi-running1-executors");
+    JsonNode environment;
     boolean down;
     final List<String> urls = new ArrayList<>();
     /** Switch to recording {@code laterName} once this many more requests have been answered (-1: never). */
@@ -75,6 +76,8 @@ final class FakeSparkUi implements SparkRest {
                 return filter(stages, s -> Set.of("ACTIVE", "PENDING").contains(s.path("status").asText()));
             case "/executors":
                 return executors;
+            case "/environment":
+                return environment;
             default:
                 if ((m = ONE_JOB.matcher(path)).matches()) {
                     int id = Integer.parseInt(m.group(1));

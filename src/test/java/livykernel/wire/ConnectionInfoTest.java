@@ -51,4 +51,26 @@ class ConnectionInfoTest {
         assertTrue(badPort.getMessage().contains("shell_port"), badPort.getMessage());
         assertThrows(IOException.class, () -> ConnectionInfo.parse("{\"shell_port\": 1"));
     }
+
+    @Test
+    void readsWhateverJsonAClientWritesAroundTheFields() throws Exception {
+        // Pretty-printed as jupyter_client writes it, escapes in strings, members of every JSON type.
+        ConnectionInfo info = ConnectionInfo.parse("{\n  \"shell_port\": \"57503\",\n  \"key\": \"a\\\"b\\\\c\\u00e9\\n\",\r\n"
+                + "  \"ip\": null, \"n\": -1.5e3, \"t\": true, \"f\": false, \"list\": [1, [2, {\"x\": []}], \"]\"],"
+                + "  \"o\": {\"a\": {\"b\": \"}\"}}, \"iopub_port\": 9 }  \n");
+        assertEquals(57503, info.shellPort());
+        assertEquals(9, info.iopubPort());
+        assertEquals("a\"b\\c\u00e9\n", info.key());
+        assertEquals("127.0.0.1", info.ip());
+    }
+
+    @Test
+    void malformedJsonIsAnIoErrorNotACrash() {
+        for (String bad : new String[] {"", "{", "{\"a\" 1}", "{\"a\": }", "{\"a\": 1,}", "{\"a\": \"x}", "{\"a\": 1} x",
+                "{\"a\": [1 2]}", "{\"a\": nul}", "{\"a\": \"\\q\"}", "{\"a\": \"\\u12\"}", "{a: 1}", "{\"shell_port\": 1.5}"}) {
+            IOException e = assertThrows(IOException.class, () -> ConnectionInfo.parse(bad), bad);
+            assertTrue(e.getMessage().startsWith("the connection file is not") || e.getMessage().contains("shell_port"),
+                    bad + ": " + e.getMessage());
+        }
+    }
 }
