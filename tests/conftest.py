@@ -17,6 +17,36 @@ from livy_helpers import JAR, ROOT, LocalLivy  # noqa: F401 (test modules import
 
 KERNEL_NAME = "pyspark-livy"
 VENV_BIN = Path(sys.executable).parent
+# The kernel's exit status when a port of its connection file is taken (EX_TEMPFAIL: start it again).
+PORT_TAKEN_EXIT = 75
+
+
+def _start_new_kernel(startup_timeout=60, kernel_name="python", **kwargs):
+    """jupyter_client's start_new_kernel, started again (with new ports) when the kernel exited
+    because another process took one of its ports between the client choosing them and the kernel
+    binding them. With Spark JVMs opening ephemeral ports in parallel test modules that race is
+    real; jupyter_server's restarter answers it the same way (random_ports_until_alive)."""
+    from jupyter_client.manager import KernelManager
+    for attempt in range(3):
+        km = KernelManager(kernel_name=kernel_name)
+        km.start_kernel(**kwargs)
+        kc = km.client()
+        kc.start_channels()
+        try:
+            kc.wait_for_ready(timeout=startup_timeout)
+            return km, kc
+        except RuntimeError:
+            kc.stop_channels()
+            process = getattr(km.provisioner, "process", None)
+            code = process.poll() if process is not None else None
+            km.shutdown_kernel(now=True)
+            if code != PORT_TAKEN_EXIT or attempt == 2:
+                raise
+
+
+# Every test (and helper) that imports start_new_kernel gets the retrying one.
+import jupyter_client.manager  # noqa: E402
+jupyter_client.manager.start_new_kernel = _start_new_kernel
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -98,3 +98,26 @@ def test_kernel_exits_when_its_front_end_is_killed(tmp_path):
         front.kill()
         front.wait(10)
     assert _wait_gone(tree, 30) == [], "the kernel or its Spark processes outlived the front end"
+
+
+def test_a_port_taken_before_the_kernel_binds_it_is_one_sentence_and_exit_75(tmp_path, kernelspec):
+    """Jupyter chooses the ports and the kernel binds them later; another process can take one in
+    between. The kernel then says so in one sentence and exits with EX_TEMPFAIL, no stack trace."""
+    import json
+    import socket
+    import subprocess
+    from jupyter_client.connect import write_connection_file
+    taken = socket.socket()
+    taken.bind(("127.0.0.1", 0))
+    taken.listen(1)
+    try:
+        path, info = write_connection_file(str(tmp_path / "kernel.json"), ip="127.0.0.1", shell_port=taken.getsockname()[1])
+        argv = [a.replace("{connection_file}", path) for a in json.loads((kernelspec / "kernel.json").read_text())["argv"]]
+        done = subprocess.run(argv, capture_output=True, text=True, timeout=60,
+                              env={**os.environ, "LIVY_KERNEL_SESSION_PRESTART": "false"})
+    finally:
+        taken.close()
+    assert done.returncode == 75, (done.returncode, done.stderr)
+    lines = [line for line in done.stderr.splitlines() if line.strip()]
+    assert lines == [f"livy-kernel: the shell port of the connection file (tcp://127.0.0.1:{info['shell_port']}) is taken"
+                     " by another process; start the kernel again (the front end then picks new ports)."], done.stderr

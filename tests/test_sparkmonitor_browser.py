@@ -167,6 +167,7 @@ def watch_job_rows(page):
 def check_completed_rows_were_never_stale(page):
     """At no moment did a COMPLETED job's row show a stage as not done ("(n active)" or done/total short)."""
     states = page.evaluate("() => window.__jobRowStates")
+    (OUTPUT / "sparkmonitor-row-states.log").write_text("\n".join(states))
     completed = [s for s in states if s.split("|")[1] == "COMPLETED"]
     assert completed, states
     for state in completed:
@@ -174,4 +175,3 @@ def check_completed_rows_were_never_stale(page):
         done, total = stages.split("(")[0].split("/")
         skipped = int(stages.split("(")[1].split(" ")[0]) if "skipped" in stages else 0
         assert "active" not in stages and int(done) + skipped == int(total), (state, states)
-    (OUTPUT / "sparkmonitor-row-states.log").write_text("\n".join(states))

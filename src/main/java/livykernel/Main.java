@@ -31,6 +31,7 @@ import livykernel.progress.SparkRest;
 import livykernel.progress.ProgressSettings;
 import livykernel.session.IdleKeepAlive;
 import livykernel.session.SessionManager;
+import livykernel.transport.BindFailedException;
 import livykernel.transport.ZmqKernelServer;
 import livykernel.wire.ConnectionInfo;
 
@@ -59,6 +60,9 @@ public final class Main {
             usage: java -jar livy-kernel.jar CONNECTION_FILE        run the Jupyter kernel
                    java -jar livy-kernel.jar local-livy [options]   run the embedded Livy endpoint standalone""";
 
+    /** Exit status when a port of the connection file is taken (EX_TEMPFAIL: starting again helps). */
+    static final int PORT_TAKEN_EXIT = 75;
+
     private Main() {
     }
 
@@ -83,7 +87,15 @@ public final class Main {
             return;
         }
         // Bound before anything else is set up: a client that finds no listener retries only 100-200 ms later.
-        ZmqKernelServer server = new ZmqKernelServer(info);
+        ZmqKernelServer server;
+        try {
+            server = new ZmqKernelServer(info);
+        } catch (BindFailedException e) {
+            System.err.println("livy-kernel: " + e.getMessage() + ".");
+            // EX_TEMPFAIL: a front end (or test harness) that restarts a kernel dead at start, with new ports, mends it.
+            System.exit(e.portTaken() ? PORT_TAKEN_EXIT : 2);
+            return;
+        }
         KernelConfig config = ConfigLoader.fromEnvironment();
         LivyEndpoint endpoint = new LivyEndpoint(config, LivyEndpoint.spareHandoffFor(connectionFile));
         // Every poll of Livy (statements, session start, hidden helpers) and the session heartbeat.

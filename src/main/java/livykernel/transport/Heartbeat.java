@@ -34,9 +34,7 @@ public final class Heartbeat implements AutoCloseable {
         if (port == 0 && "tcp".equals(transport)) {
             this.port = socket.bindToRandomPort("tcp://" + ip);
         } else {
-            if (!socket.bind(endpoint)) {
-                throw new IllegalStateException("cannot bind hb socket to " + endpoint);
-            }
+            BindFailedException.bind(socket, "hb", endpoint);
             this.port = port;
         }
     }

@@ -41,10 +41,11 @@ public class ZmqChannel implements AutoCloseable {
     private boolean wakeClosed;   // guarded by wakeSender
     private Thread thread;
 
+    private static final AtomicLong WAKE_IDS = new AtomicLong();
+
     /**
      * Creates and binds the socket. {@code port} 0 binds a random free port (tests).
      */
-    private static final AtomicLong WAKE_IDS = new AtomicLong();
 
     public ZmqChannel(ZContext context, SocketType type, String name, String transport, String ip, int port,
                       String endpoint) {
@@ -62,9 +63,7 @@ public class ZmqChannel implements AutoCloseable {
         if (port == 0 && "tcp".equals(transport)) {
             this.port = socket.bindToRandomPort("tcp://" + ip);
         } else {
-            if (!socket.bind(endpoint)) {
-                throw new IllegalStateException("cannot bind " + name + " socket to " + endpoint);
-            }
+            BindFailedException.bind(socket, name, endpoint);
             this.port = port;
         }
         // A counter, not a UUID: UUID's SecureRandom would load the security providers before the

@@ -95,4 +95,20 @@ class ZmqChannelTest {
             channel.close();
         }
     }
+
+    @Test
+    void aPortTakenByAnotherProcessIsOneSentenceThatSaysStartAgain() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
+             ZContext ctx = new ZContext()) {
+            String endpoint = "tcp://127.0.0.1:" + taken.getLocalPort();
+            BindFailedException e = org.junit.jupiter.api.Assertions.assertThrows(BindFailedException.class,
+                    () -> new ZmqChannel(ctx, SocketType.ROUTER, "shell", "tcp", "127.0.0.1", taken.getLocalPort(), endpoint));
+            assertTrue(e.portTaken());
+            assertEquals("the shell port of the connection file (" + endpoint + ") is taken by another process; start the"
+                    + " kernel again (the front end then picks new ports)", e.getMessage());
+            BindFailedException hb = org.junit.jupiter.api.Assertions.assertThrows(BindFailedException.class,
+                    () -> new Heartbeat(ctx, "tcp", "127.0.0.1", taken.getLocalPort(), endpoint));
+            assertTrue(hb.portTaken() && hb.getMessage().startsWith("the hb port"), hb.getMessage());
+        }
+    }
 }
