@@ -11,6 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -157,7 +158,7 @@ public final class JupyterKernel implements AutoCloseable {
     private void received(Channel channel, Message message) {
         switch (channel) {
             case SHELL -> queue.enqueue(message);
-            case CONTROL -> control.execute(() -> controlDispatcher.dispatch(new Request(message, Channel.CONTROL, 0)));
+            case CONTROL -> control.execute(() -> controlDispatcher.dispatch(new Request(message, Channel.CONTROL, 0, Instant.now())));
             case STDIN -> LOG.debug("ignoring stdin message {}", message.msgType());
         }
     }

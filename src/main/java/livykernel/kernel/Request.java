@@ -3,8 +3,10 @@ package livykernel.kernel;
 import livykernel.kernel.KernelServer.Channel;
 import livykernel.wire.Message;
 
-/** A verified incoming request, the channel to reply on, and its arrival number on that channel. */
-record Request(Message message, Channel channel, long seq) {
+import java.time.Instant;
+
+/** A verified incoming request, the channel to reply on, its arrival number on that channel and arrival time. */
+record Request(Message message, Channel channel, long seq, Instant received) {
 
     String msgType() {
         return message.msgType();
