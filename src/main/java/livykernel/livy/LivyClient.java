@@ -118,14 +118,12 @@ public final class LivyClient {
             throw new IllegalArgumentException("'" + settings.url() + "' is not an http(s) URL for Livy");
         }
         this.base = parsed;
-        Map<String, String> headers = new LinkedHashMap<>();
-        // Livy's CSRF filter rejects POST/DELETE without it; any value is accepted.
-        headers.put("X-Requested-By", "livy-kernel");
-        headers.putAll(settings.headers());
+        Map<String, String> credentials = new LinkedHashMap<>(settings.headers());
         if (settings.username() != null && settings.password() != null) {
-            headers.put("Authorization", Credentials.basic(settings.username(), settings.password()));
+            credentials.put("Authorization", Credentials.basic(settings.username(), settings.password()));
         }
-        Map<String, String> fixed = Map.copyOf(headers);
+        Map<String, String> fixed = Map.copyOf(credentials);
+        String livyHost = parsed.host();
         OkHttpClient.Builder builder = new OkHttpClient.Builder()
                 .connectionSpecs(connectionSpecsFor(parsed))
                 // so that a redirect to https comes back to us, to be explained, rather than
@@ -135,8 +133,20 @@ public final class LivyClient {
                 .readTimeout(settings.readTimeout())
                 .writeTimeout(settings.readTimeout())
                 .retryOnConnectionFailure(false)
-                .addInterceptor(chain -> {
-                    Request.Builder b = chain.request().newBuilder();
+                // Livy's CSRF filter rejects POST/DELETE without it; any value is accepted.
+                .addInterceptor(chain -> chain.proceed(chain.request().newBuilder()
+                        .header("X-Requested-By", "livy-kernel").build()))
+                // The configured headers and Basic credentials go to Livy's host only (a gateway
+                // such as Knox, or EMR's primary node with its YARN proxy, shares it), never to a
+                // Spark UI elsewhere nor where a redirect leads. A network interceptor, because
+                // OkHttp builds a followed redirect from the request above that level, so what
+                // is added here is never carried to the next host.
+                .addNetworkInterceptor(chain -> {
+                    Request r = chain.request();
+                    if (fixed.isEmpty() || !r.url().host().equalsIgnoreCase(livyHost)) {
+                        return chain.proceed(r);
+                    }
+                    Request.Builder b = r.newBuilder();
                     fixed.forEach(b::header);
                     return chain.proceed(b.build());
                 })
@@ -350,7 +360,7 @@ public final class LivyClient {
 
     /**
      * GETs JSON at an absolute URL (the Spark UI's REST API behind {@code appInfo.sparkUiUrl}) with
-     * Livy's headers and auth, within {@code timeout} and without retries: a progress poll that
+     * Livy's auth (its configured headers and Basic credentials on Livy's host only), within {@code timeout} and without retries: a progress poll that
      * fails is simply skipped, so it must never hold its thread for the retry backoff.
      * Answers null for Spark's own 404 ("unknown job", "unknown stage": plain text). Redirects are
      * followed (YARN's web proxy sends them: to the active ResourceManager, to the history server
@@ -381,7 +391,7 @@ public final class LivyClient {
     }
 
     /** OkHttp follows redirects itself except across schemes from an http Livy's cleartext client. */
-    private static final int MAX_SCHEME_REDIRECTS = 5;
+    private static final int MAX_SCHEME_REDIRECTS = 10;
 
     /** One answer of the Spark UI: a redirect OkHttp did not follow, or the code and body. */
     private record Answer(HttpUrl redirect, int code, String contentType, String body, HttpUrl answeredBy) {
@@ -416,9 +426,8 @@ public final class LivyClient {
             if (response.isRedirect()) {
                 String location = response.header("Location");
                 HttpUrl next = location == null ? null : response.request().url().resolve(location);
-                // This hop is a new call, which adds Livy's headers (its credentials among them) anew;
-                // OkHttp's own follow-ups drop Authorization on a new host. So only the scheme may change.
-                if (next != null && next.host().equals(u.host())) {
+                // This hop is a new call: Livy's credentials are added anew only where the host is Livy's.
+                if (next != null) {
                     return new Answer(next, response.code(), null, "", response.request().url());
                 }
             }

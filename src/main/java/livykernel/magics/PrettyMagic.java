@@ -48,7 +48,7 @@ final class PrettyMagic implements Magic {
                 "show at most MAXROWS rows (default " + DEFAULT_MAX_ROWS + ", -1 for all); with -o, also bring at most"
                         + " MAXROWS rows (default " + SqlMagic.DEFAULT_MAX_ROWS + ")")));
         flags.addAll(LocalTransfer.flags("the last line's Spark DataFrame"));
-        flags.addAll(SqlMagic.rowFlags("bring").subList(1, 3));
+        flags.addAll(SqlMagic.samplingFlags());
         return flags;
     }
 

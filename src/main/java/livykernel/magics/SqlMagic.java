@@ -6,6 +6,7 @@ import livykernel.kernel.CellOutput;
 import livykernel.kernel.CellResult;
 import livykernel.livy.StatementOutput;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -51,8 +52,15 @@ final class SqlMagic implements Magic {
 
     /** -n, -m, -r: how many rows and which; %%spark -o shares them. */
     static List<Flag> rowFlags(String verb) {
+        List<Flag> flags = new ArrayList<>();
+        flags.add(Flag.value("-n", "--maxrows", "MAXROWS", verb + " at most MAXROWS rows (default " + DEFAULT_MAX_ROWS + ", -1 for all)"));
+        flags.addAll(samplingFlags());
+        return List.copyOf(flags);
+    }
+
+    /** -m and -r, for magics whose -n says something else. */
+    static List<Flag> samplingFlags() {
         return List.of(
-                Flag.value("-n", "--maxrows", "MAXROWS", verb + " at most MAXROWS rows (default " + DEFAULT_MAX_ROWS + ", -1 for all)"),
                 Flag.value("-m", "--samplemethod", "take|sample", "take the first rows (default) or sample them"),
                 Flag.value("-r", "--samplefraction", "FRACTION", "fraction for -m sample (default " + DEFAULT_FRACTION + ")"));
     }

@@ -258,6 +258,55 @@ class LivyClientTest {
         }
     }
 
+    /** The same loopback server under a second host name, so that the client sees another host. */
+    private static String onOtherHost(MockWebServer other, String path) {
+        return other.url(path).newBuilder().host("127.0.0.1").build().toString();
+    }
+
+    private LivyClient clientOnLocalhost() {
+        return new LivyClient(new LivyClient.Settings(server.url("/").newBuilder().host("localhost").build().toString(),
+                "alice", "s3cret", Map.of("X-Api-Key", "k3y"), Duration.ofSeconds(1), Duration.ofSeconds(2), List.of(10L)));
+    }
+
+    @Test
+    void livysHeadersAndCredentialsStayOnLivysHostWhereverTheSparkUiOrARedirectLeads() throws Exception {
+        LivyClient c = clientOnLocalhost();
+        try (MockWebServer elsewhere = new MockWebServer()) {
+            elsewhere.start();
+            // a Spark UI on another host: neither the API key nor the password goes there
+            elsewhere.enqueue(json(200, "[]"));
+            c.getAbsolute(onOtherHost(elsewhere, "/api/v1/applications"), Duration.ofSeconds(2));
+            RecordedRequest direct = elsewhere.takeRequest();
+            assertNull(direct.getHeader("X-Api-Key"));
+            assertNull(direct.getHeader("Authorization"));
+            assertEquals("livy-kernel", direct.getHeader("X-Requested-By"));
+
+            // the YARN proxy on Livy's host redirects to another host: the first hop has them, the second not
+            server.enqueue(new MockResponse().setResponseCode(302)
+                    .setHeader("Location", onOtherHost(elsewhere, "/proxy/application_1_0001/api/v1/applications")));
+            elsewhere.enqueue(json(200, "[]"));
+            c.getAbsolute(server.url("/proxy/application_1_0001/api/v1/applications").newBuilder().host("localhost")
+                    .build().toString(), Duration.ofSeconds(2));
+            RecordedRequest first = server.takeRequest();
+            assertEquals("k3y", first.getHeader("X-Api-Key"));
+            assertTrue(first.getHeader("Authorization").startsWith("Basic "));
+            RecordedRequest second = elsewhere.takeRequest();
+            assertEquals("/proxy/application_1_0001/api/v1/applications", second.getPath());
+            assertNull(second.getHeader("X-Api-Key"));
+            assertNull(second.getHeader("Authorization"));
+
+            // a Livy REST call that OkHttp follows to another host loses them too
+            server.enqueue(new MockResponse().setResponseCode(307).setHeader("Location", onOtherHost(elsewhere, "/sessions/1")));
+            elsewhere.enqueue(json(200, "{\"id\":1,\"state\":\"idle\",\"kind\":\"pyspark\",\"log\":[]}"));
+            assertEquals("idle", c.getSession(1).state());
+            assertEquals("k3y", server.takeRequest().getHeader("X-Api-Key"));
+            RecordedRequest followed = elsewhere.takeRequest();
+            assertEquals("/sessions/1", followed.getPath());
+            assertNull(followed.getHeader("X-Api-Key"));
+            assertNull(followed.getHeader("Authorization"));
+        }
+    }
+
     @Test
     void anHtmlPageWhereSparkJsonWasExpectedThrowsWithItsGistNotAParseError() {
         // YARN's proxy for an application it does not know: a 404, but no Spark "unknown job"
