@@ -32,6 +32,12 @@ public final class ProgressReporter implements StatementListener {
     static final long FAST_PHASE_MS = 10_000;
     /** The longest the cell's reply waits for the final snapshot (typically a few ms). */
     static final long FINAL_WAIT_MS = 500;
+    /**
+     * With sparkmonitor showing the jobs, longer: a row whose counts went stale is rebuilt only while
+     * the cell is busy, so on a loaded machine (a first Spark UI request of hundreds of ms) the
+     * reply waits for the final snapshot rather than leave a COMPLETED job showing "0/1 (1 active)".
+     */
+    static final long FINAL_WAIT_SPARKMONITOR_MS = 3000;
     /** How long sparkmonitor is kept informed about jobs still ending after their statement did. */
     static final long FOLLOW_UP_MS = 10_000;
 
@@ -125,7 +131,7 @@ public final class ProgressReporter implements StatementListener {
             // A cell that showed nothing (no Spark job seen) must not wait behind a poll in flight:
             // the first Spark UI request of a session can take hundreds of milliseconds.
             if (m.hasSomethingToFinish()) {
-                done.get(FINAL_WAIT_MS, TimeUnit.MILLISECONDS);
+                done.get(m.feedsSparkMonitor() ? FINAL_WAIT_SPARKMONITOR_MS : FINAL_WAIT_MS, TimeUnit.MILLISECONDS);
             }
         } catch (TimeoutException e) {
             LOG.debug("final progress snapshot still pending after {} ms", FINAL_WAIT_MS);

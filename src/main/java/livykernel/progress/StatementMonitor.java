@@ -111,6 +111,11 @@ final class StatementMonitor {
         return displayId != null || sawSpark();
     }
 
+    /** Whether sparkmonitor shows this statement's jobs: its rows can be mended only before the cell's reply. */
+    boolean feedsSparkMonitor() {
+        return feed != null && !snapshot.jobs().isEmpty();
+    }
+
     /** Whether a Spark job of this statement was seen (or, without details, Livy reported progress). */
     private boolean sawSpark() {
         return !snapshot.jobs().isEmpty() || (restUnavailable && livyProgress > 0);
