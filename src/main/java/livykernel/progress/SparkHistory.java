@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
 
 /**
  * A Spark history server ({@code spark_history_server_url}, port 18080 on EMR): where a finished
@@ -13,14 +14,28 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class SparkHistory {
 
+    /**
+     * After the server could not be reached, it is not asked again for this long: each try can
+     * cost the Spark UI's whole timeout on the progress thread, on top of the live UI's own.
+     */
+    static final long UNREACHABLE_BACKOFF_MS = 10_000;
+
     private final SparkRest rest;
     private final String base;
+    private final LongSupplier clock;
     /** A finished application's newest attempt does not change; null values are not cached. */
     private final Map<String, String> attempts = new ConcurrentHashMap<>();
+    private volatile long unreachableUntil = Long.MIN_VALUE;
+    private volatile String unreachableWhy;
 
     public SparkHistory(SparkRest rest, String url) {
+        this(rest, url, System::currentTimeMillis);
+    }
+
+    SparkHistory(SparkRest rest, String url, LongSupplier clock) {
         this.rest = rest;
         this.base = url.replaceAll("/+$", "");
+        this.clock = clock;
     }
 
     /** The history server's address, as configured. */
@@ -35,14 +50,17 @@ public final class SparkHistory {
      */
     String api(String appId) {
         String root = base + "/api/v1/applications/" + appId;
+        if (clock.getAsLong() < unreachableUntil) {
+            throw new IllegalStateException(unreachable(unreachableWhy));
+        }
         String attempt = attempts.get(appId);
         if (attempt == null) {
             JsonNode app;
             try {
                 app = rest.get(root);
             } catch (RuntimeException e) {
-                throw new IllegalStateException("the Spark history server at " + base + " could not be reached ("
-                        + e.getMessage() + ")", e);
+                wentUnreachable(e);
+                throw new IllegalStateException(unreachable(e.getMessage()), e);
             }
             if (app == null || !app.isObject()) {
                 throw new IllegalStateException("the Spark history server at " + base + " does not list application "
@@ -52,6 +70,28 @@ public final class SparkHistory {
             attempts.put(appId, attempt);
         }
         return attempt.isEmpty() ? root : root + "/" + attempt;
+    }
+
+    /**
+     * Reads the history server's REST API; a request that fails (not a 404) keeps the server from
+     * being asked again for {@link #UNREACHABLE_BACKOFF_MS}.
+     */
+    JsonNode get(String url) {
+        try {
+            return rest.get(url);
+        } catch (RuntimeException e) {
+            wentUnreachable(e);
+            throw e;
+        }
+    }
+
+    private void wentUnreachable(RuntimeException e) {
+        unreachableWhy = e.getMessage();
+        unreachableUntil = clock.getAsLong() + UNREACHABLE_BACKOFF_MS;
+    }
+
+    private String unreachable(String why) {
+        return "the Spark history server at " + base + " could not be reached (" + why + ")";
     }
 
     /** The application's page on the history server, for a link; its attempt when the server says which. */

@@ -33,6 +33,8 @@ final class SparkPoller {
     private static final Logger LOG = LoggerFactory.getLogger(SparkPoller.class);
 
     private final SparkRest rest;
+    /** What the current {@code api} is read with: {@code rest}, or the history server's own reader. */
+    private SparkRest source;
     /** The live UI's API root of the application, and the one polled now (the history server's after a switch). */
     private final String live;
     private String api;
@@ -83,6 +85,7 @@ final class SparkPoller {
     SparkPoller(SparkRest rest, String sparkUiUrl, JobCursor cursor, int statementId, SparkHistory history,
                 LongSupplier clock) {
         this.rest = rest;
+        this.source = rest;
         this.live = sparkUiUrl.replaceAll("/+$", "") + "/api/v1/applications/" + cursor.appId;
         this.api = live;
         this.history = history;
@@ -123,7 +126,7 @@ final class SparkPoller {
             }
             // A slow answer (a busy driver) also fails the live UI: while it lives it is the fresher
             // source (the history server reads event logs every few seconds), so it is tried again.
-            api = live;
+            onLive();
         }
         try {
             return pollHere();
@@ -135,6 +138,7 @@ final class SparkPoller {
     private SparkSnapshot fromHistory(RuntimeException liveFailed) {
         try {
             api = history.api(cursor.appId);
+            source = history::get;
         } catch (RuntimeException noHistory) {
             throw new IllegalStateException(liveFailed.getMessage() + "; " + noHistory.getMessage(), liveFailed);
         }
@@ -149,10 +153,15 @@ final class SparkPoller {
             return s;
         } catch (RuntimeException historyFailed) {
             String where = where();
-            api = live;
+            onLive();
             throw new IllegalStateException(liveFailed.getMessage() + "; " + where + ": " + historyFailed.getMessage(),
                     liveFailed);
         }
+    }
+
+    private void onLive() {
+        api = live;
+        source = rest;
     }
 
     private SparkSnapshot pollHere() {
@@ -179,7 +188,7 @@ final class SparkPoller {
 
     /** The application's Spark properties ({@code /environment}); read once, when a job cannot start. */
     Map<String, String> sparkProperties() {
-        JsonNode env = rest.get(api + "/environment");
+        JsonNode env = source.get(api + "/environment");
         return env == null ? Map.of() : SparkRestParser.sparkProperties(env);
     }
 
@@ -204,7 +213,7 @@ final class SparkPoller {
             if (fresh.contains(id)) {
                 continue;
             }
-            JsonNode j = rest.get(api + "/jobs/" + id);
+            JsonNode j = source.get(api + "/jobs/" + id);
             if (j != null && j.path("jobId").asInt(-1) == id) {
                 see(j);
                 fresh.add(id);
@@ -218,7 +227,7 @@ final class SparkPoller {
         cursor.next = Math.max(cursor.next, next);
         for (SparkJob job : List.copyOf(jobs.values())) {
             if (!job.isDone() && !fresh.contains(job.jobId())) {
-                JsonNode j = rest.get(api + "/jobs/" + job.jobId());   // it ended since the last poll
+                JsonNode j = source.get(api + "/jobs/" + job.jobId());   // it ended since the last poll
                 if (j != null) {
                     see(j);
                 }
@@ -249,7 +258,7 @@ final class SparkPoller {
             SparkStage s = active.get(id);
             if (s == null) {
                 // ended since the last poll, or not known to the UI yet (then null again)
-                JsonNode attempts = rest.get(api + "/stages/" + id + "?details=false");
+                JsonNode attempts = source.get(api + "/stages/" + id + "?details=false");
                 s = attempts == null ? null : SparkRestParser.latestAttempts(attempts).get(id);
             }
             if (s != null) {
@@ -265,7 +274,7 @@ final class SparkPoller {
     }
 
     private JsonNode list(String path) {
-        JsonNode answer = rest.get(api + path);
+        JsonNode answer = source.get(api + path);
         if (answer == null || !answer.isArray()) {
             throw new IllegalStateException("GET …/applications/" + cursor.appId + path + " answered "
                     + (answer == null ? "404" : "no list"));

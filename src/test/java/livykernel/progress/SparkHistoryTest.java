@@ -76,4 +76,61 @@ class SparkHistoryTest {
         server.shutdown();
         assertEquals(base + "/history/application_1_0004/", history.uiLink("application_1_0004"));
     }
+
+    @Test
+    void aServerThatCannotBeReachedIsNotAskedAgainUntilTheBackoffHasPassed() {
+        int[] asked = {0};
+        boolean[] up = {false};
+        long[] now = {0};
+        SparkHistory h = new SparkHistory(url -> {
+            asked[0]++;
+            if (!up[0]) {
+                throw new IllegalStateException("timeout");
+            }
+            return app("{\"id\":\"local-9\",\"attempts\":[{\"startTimeEpoch\":1}]}");
+        }, "http://primary:18080", () -> now[0]);
+        IllegalStateException first = assertThrows(IllegalStateException.class, () -> h.api("local-9"));
+        assertEquals("the Spark history server at http://primary:18080 could not be reached (timeout)", first.getMessage());
+        up[0] = true;
+        now[0] = SparkHistory.UNREACHABLE_BACKOFF_MS - 1;
+        IllegalStateException again = assertThrows(IllegalStateException.class, () -> h.api("local-9"));
+        assertEquals(first.getMessage(), again.getMessage());
+        assertEquals(1, asked[0], "asked again within the backoff");
+        now[0] = SparkHistory.UNREACHABLE_BACKOFF_MS;
+        assertEquals("http://primary:18080/api/v1/applications/local-9", h.api("local-9"));
+        assertEquals(2, asked[0]);
+    }
+
+    @Test
+    void aFailedReadOfAKnownApplicationAlsoStartsTheBackoffButA404DoesNot() {
+        int[] asked = {0};
+        String[] answer = {"app"};
+        long[] now = {0};
+        SparkHistory h = new SparkHistory(url -> {
+            asked[0]++;
+            switch (answer[0]) {
+                case "app": return app("{\"id\":\"local-9\",\"attempts\":[{\"attemptId\":\"1\",\"startTimeEpoch\":1}]}");
+                case "404": return null;
+                default: throw new IllegalStateException("Connection refused");
+            }
+        }, "http://primary:18080", () -> now[0]);
+        String api = h.api("local-9");
+        answer[0] = "404";
+        assertEquals(null, h.get(api + "/jobs/7"));
+        assertEquals(api, h.api("local-9"), "a 404 is an answer: the server is there");
+        answer[0] = "down";
+        assertThrows(IllegalStateException.class, () -> h.get(api + "/jobs?status=running"));
+        int before = asked[0];
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> h.api("local-9"));
+        assertTrue(e.getMessage().endsWith("could not be reached (Connection refused)"), e.getMessage());
+        assertEquals(before, asked[0]);
+    }
+
+    private static com.fasterxml.jackson.databind.JsonNode app(String json) {
+        try {
+            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(json);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 }

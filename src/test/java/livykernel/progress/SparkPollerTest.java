@@ -253,4 +253,29 @@ class SparkPollerTest {
         assertFalse(p.onHistory());
         assertEquals("the Spark UI at http://rm:20888/proxy/local-1", p.where());
     }
+
+    @Test
+    void withTheHistoryServerUnreachableTooARetryCostsOnlyTheLiveUisRequest() {
+        List<String> asked = new java.util.ArrayList<>();
+        SparkRest rest = url -> {
+            asked.add(url);
+            throw new IllegalStateException(url.startsWith("http://rm:20888") ? "timeout" : "Failed to connect to primary:18080");
+        };
+        long[] now = {0};
+        SparkPoller p = new SparkPoller(rest, "http://rm:20888/proxy/local-1/", cursor, 1,
+                new SparkHistory(rest, "http://primary:18080", () -> now[0]), () -> now[0]);
+        IllegalStateException first = assertThrows(IllegalStateException.class, p::poll);
+        assertEquals("timeout; the Spark history server at http://primary:18080 could not be reached "
+                + "(Failed to connect to primary:18080)", first.getMessage());
+        assertEquals(2, asked.size(), asked.toString());
+        asked.clear();
+        now[0] += 5_000;   // the display's next try at an unreachable UI
+        IllegalStateException again = assertThrows(IllegalStateException.class, p::poll);
+        assertEquals(first.getMessage(), again.getMessage());
+        assertEquals(List.of("http://rm:20888/proxy/local-1/api/v1/applications/local-1/jobs?status=running"), asked);
+        asked.clear();
+        now[0] += SparkHistory.UNREACHABLE_BACKOFF_MS;
+        assertThrows(IllegalStateException.class, p::poll);
+        assertEquals(2, asked.size(), "the history server is asked again after the backoff: " + asked);
+    }
 }
