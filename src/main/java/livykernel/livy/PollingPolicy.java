@@ -5,27 +5,31 @@ import java.time.Duration;
 /**
  * How long to wait before the next poll of something running on Livy. The wait starts at
  * {@code first}, ramps to {@code floor} as time passes, then grows to {@code fraction} of the
- * time already spent, capped at {@code cap}; once {@code calmAfter} has passed it is never below
- * {@code calmFloor}. A finished statement is seen after about max(floor, fraction of its
- * duration), and a long one costs at most one request per calm floor, later one per cap.
+ * time already spent, capped at {@code cap}; once {@code calmAfter} has passed it is
+ * {@code calmFraction} of the time spent, never below {@code calmFloor}. A finished statement is
+ * seen at worst max(floor, fraction of its duration) late, after the calm phase has begun
+ * max(calmFloor, calmFraction of it), and a long one costs at most one request per calm floor,
+ * later one per cap.
  * Every schedule the kernel polls Livy with is one of the constants here, so they are tuned in one place.
  */
 public record PollingPolicy(Duration first, Duration floor, double fraction, Duration cap, Duration calmAfter,
-                            Duration calmFloor) implements Poller.Schedule {
+                            Duration calmFloor, double calmFraction) implements Poller.Schedule {
 
     /** Without a calm phase. */
     public PollingPolicy(Duration first, Duration floor, double fraction, Duration cap) {
-        this(first, floor, fraction, cap, Duration.ZERO, Duration.ZERO);
+        this(first, floor, fraction, cap, Duration.ZERO, Duration.ZERO, fraction);
     }
 
     /**
      * A cell's statement on a Livy that only answers plain GETs: 5 ms ramping to a 25 ms floor
      * for the short cells a user waits on, then 10 % of the elapsed time (5 % late on average);
-     * after the first second at most 3 requests/s, after 20 s one every 2 s. Fewer requests for
-     * 2–6 s statements would cost the sub-second cells their latency (bench/notes.md has the numbers).
+     * after the first second at most 3 requests/s and never more than 5 % late (one every 2 s
+     * after 40 s). Fewer requests for 2–6 s statements would cost the sub-second cells their
+     * latency (bench/notes.md has the numbers); 10 % after the first second would spare about one
+     * request in five for 10–40 s statements but leave a 6 s statement up to 0.6 s late.
      */
     public static final PollingPolicy DEFAULT = new PollingPolicy(Duration.ofMillis(5), Duration.ofMillis(25), 0.10,
-            Duration.ofMillis(2000), Duration.ofSeconds(1), Duration.ofMillis(334));
+            Duration.ofMillis(2000), Duration.ofSeconds(1), Duration.ofMillis(334), 0.05);
 
     /**
      * A cell's statement on an endpoint that holds the GET until the statement changes
@@ -51,13 +55,11 @@ public record PollingPolicy(Duration first, Duration floor, double fraction, Dur
 
     @Override
     public long nextDelayMillis(long elapsedMillis) {
+        boolean calm = elapsedMillis >= calmAfter.toMillis();
         long ramp = Math.max(first.toMillis(), Math.min(floor.toMillis(), elapsedMillis / 2));
-        long grown = (long) (elapsedMillis * fraction);
+        long grown = (long) (elapsedMillis * (calm ? calmFraction : fraction));
         long delay = Math.min(cap.toMillis(), Math.max(ramp, grown));
-        if (elapsedMillis >= calmAfter.toMillis()) {
-            delay = Math.max(delay, calmFloor.toMillis());
-        }
-        return delay;
+        return calm ? Math.max(delay, calmFloor.toMillis()) : delay;
     }
 
     /**
