@@ -281,3 +281,26 @@ def test_vega_lite_from_altair_and_jpeg(kernel):
     assert spec["mark"]["type"] == "bar" if isinstance(spec["mark"], dict) else spec["mark"] == "bar"
     assert [row["b"] for row in next(iter(spec["datasets"].values()))] == [3, 4]
     assert base64.b64decode(photo["data"]["image/jpeg"]) == b"\xff\xd8\xff\xe0"
+
+
+def test_a_bokeh_figure_comes_as_bokehs_own_notebook_outputs(kernel):
+    _, kc = kernel
+    outputs = ok(kc, "from bokeh.plotting import figure\n"
+                     "p = figure(title='from the session')\n"
+                     "p.line([1, 2, 3], [4, 6, 5])\n"
+                     "display(p)\n"
+                     "p")
+    shown = displays(outputs)
+    # As bokeh.io.show() under IPython: BokehJS' loader, the figure's div, the script embedding it.
+    loader, div, script = shown[:3]
+    assert "application/vnd.bokehjs_load.v0+json" in loader["data"], loader
+    assert "Bokeh" in loader["data"]["application/javascript"]
+    assert "application/vnd.bokehjs_exec.v0+json" in script["data"]
+    figure_id = script["metadata"]["application/vnd.bokehjs_exec.v0+json"]["id"]
+    assert div["data"]["text/html"].strip().startswith("<div") and 'data-root-id="%s"' % figure_id in div["data"]["text/html"]
+    assert div["data"]["text/plain"].startswith("figure("), div
+    assert "from the session" in script["data"]["application/javascript"]
+    assert figure_id in script["data"]["application/javascript"]
+    # The last expression shows the same way, not as the model's attribute table.
+    assert [s["data"].keys() for s in shown[3:]] == [s["data"].keys() for s in shown[:3]]
+    assert not any(t == "execute_result" for t, _ in outputs), outputs

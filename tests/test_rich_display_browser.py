@@ -1,7 +1,8 @@
 """display() from the Spark session in a real browser: JupyterLab 4 on our kernelspec, driven
 headless by Playwright on Debian's chromium. A Spark DataFrame shows as an HTML table, a
 matplotlib figure as an image, a plotly figure as plotly's chart and
-displayHTML as HTML. Screenshot: tests/output/rich-display.png."""
+displayHTML as HTML; a Bokeh figure as Bokeh's plot (BokehJS inlined: the machine is offline).
+Screenshots: tests/output/rich-display.png, rich-display-bokeh.png."""
 import sys
 
 import pytest
@@ -19,11 +20,19 @@ CELL = ("display(spark.range(5).selectExpr('id', 'id * id AS square'))\n"
         "display(go.Figure(go.Bar(x=['x', 'y', 'z'], y=[2, 6, 4])))\n"
         "print('done')")
 
+BOKEH = ("from bokeh.settings import settings\n"
+         "settings.resources.set_value('inline')\n"
+         "from bokeh.plotting import figure\n"
+         "p = figure(title='Bokeh from the session', width=420, height=300)\n"
+         "p.scatter([1, 2, 3, 4], [4, 6, 5, 7], size=14)\n"
+         "display(p)")
+
 
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory):
     root = tmp_path_factory.mktemp("lab-rich")
     write_notebook(root / "rich.ipynb", [CELL])
+    write_notebook(root / "bokeh.ipynb", [BOKEH])
     with jupyter_lab(root, [sys.executable, "-m", "jupyter"]) as (base, token):
         yield base, token, root
 
@@ -58,6 +67,29 @@ def test_session_displays_render_as_table_html_and_image(browser, lab):
         page.screenshot(path=str(OUTPUT / "rich-display.png"), full_page=True)
     except Exception:
         page.screenshot(path=str(OUTPUT / "rich-display-failure.png"), full_page=True)
+        raise
+    finally:
+        page.close()
+
+
+def test_a_bokeh_figure_from_the_session_is_drawn_by_bokehjs(browser, lab):
+    base, token, _ = lab
+    OUTPUT.mkdir(parents=True, exist_ok=True)
+    page = browser.new_page(viewport={"width": 1100, "height": 800})
+    try:
+        open_notebook(page, base, token, "bokeh.ipynb")
+        page.locator(".jp-Cell").first.click()
+        page.keyboard.press("Shift+Enter")
+        cell = page.locator(".jp-Cell").first
+        cell.locator(".jp-InputArea-prompt:has-text('[1]')").wait_for(timeout=240_000)
+        # BokehJS renders the figure into its div (in a shadow root, which Playwright's CSS pierces).
+        canvas = cell.locator(".jp-OutputArea [data-root-id] canvas").first
+        canvas.wait_for(timeout=60_000)
+        assert canvas.evaluate("c => c.width") > 100
+        assert "livy-kernel-display" not in cell.locator(".jp-OutputArea").inner_text()
+        cell.locator(".jp-OutputArea").screenshot(path=str(OUTPUT / "rich-display-bokeh.png"))
+    except Exception:
+        page.screenshot(path=str(OUTPUT / "rich-display-bokeh-failure.png"), full_page=True)
         raise
     finally:
         page.close()

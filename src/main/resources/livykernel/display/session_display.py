@@ -77,6 +77,43 @@ def _livy_kernel_install_display(max_rows, max_bytes, rich_results):
             pass   # an invalid chart: its HTML (which shows altair's own error) and text remain
         return data, metadata
 
+    def bokeh_model(obj):
+        return type(obj).__module__.startswith("bokeh.") and hasattr(obj, "references") and hasattr(obj, "id")
+
+    bokehjs_sent = []
+
+    def show_bokeh(obj):
+        # Bokeh's own notebook protocol, as bokeh.io.show() gives it under IPython: BokehJS (the
+        # loader, with its application/vnd.bokehjs_load mime), then the figure's div and the script
+        # that embeds its JSON (application/vnd.bokehjs_exec). The loader goes with every figure
+        # when it only points at Bokeh's CDN (a few KB, a no-op once loaded, and a reloaded page
+        # needs it again); inlined BokehJS (BOKEH_RESOURCES=inline) is megabytes, sent once per session.
+        import bokeh.io.notebook as notebook
+        from bokeh.io.state import curstate
+        from bokeh.resources import Resources
+        from bokeh.settings import settings
+
+        def publish(data, metadata=None, **_):
+            data = dict(data)
+            if resources.mode == "inline" and "application/javascript" in data:
+                # The loader holds BokehJS twice (classic notebook's form and JupyterLab's); one
+                # copy is megabytes already, and every current front end runs the JavaScript one.
+                data.pop(notebook.LOAD_MIME_TYPE, None)
+            if "text/html" in data:
+                data.setdefault("text/plain", repr(obj))
+            emit(data, dict(metadata or {}))
+
+        resources = Resources(mode=settings.resources())
+        original = notebook.publish_display_data
+        notebook.publish_display_data = publish
+        try:
+            if resources.mode != "inline" or not bokehjs_sent:
+                notebook.load_notebook(resources, hide_banner=True)
+                bokehjs_sent.append(True)
+            notebook.show_doc(obj, curstate())
+        finally:
+            notebook.publish_display_data = original
+
     def encoded(mime, value):
         if isinstance(value, bytes):
             return base64.b64encode(value).decode("ascii") if mime.startswith("image/") else value.decode("utf-8")
@@ -146,7 +183,10 @@ def _livy_kernel_install_display(max_rows, max_bytes, rich_results):
         if format not in ("png", "svg"):
             raise ValueError("display(format=...) takes 'png' or 'svg', not %r" % (format,))
         for obj in objs:
-            emit(*bundle(obj, max_rows if limit is None else limit, format))
+            if bokeh_model(obj):
+                show_bokeh(obj)
+            else:
+                emit(*bundle(obj, max_rows if limit is None else limit, format))
 
     def displayHTML(html):
         """Shows an HTML string."""
@@ -168,6 +208,10 @@ def _livy_kernel_install_display(max_rows, max_bytes, rich_results):
         # rich form becomes the cell's result bundle instead of its repr, and sets _ as the REPL does.
         if value is None or not has_rich_form(value):
             return plain_hook(value)
+        if bokeh_model(value):
+            # Bokeh's protocol takes several outputs, so the figure is displayed, as bokeh.io.show() does.
+            builtins._ = value
+            return show_bokeh(value)
         data, metadata = bundle(value, max_rows)
         if set(data) == {"text/plain"}:
             # Every _repr_*_ failed (or answered anything, as a py4j JavaObject does): Livy's repr it is.
