@@ -64,6 +64,14 @@ def open_notebook(page, base, token, name):
     page.wait_for_function("() => document.body.innerText.includes('Idle')", timeout=120_000)
 
 
+def run_first_cell(page, base, token, name):
+    """Opens notebook `name`, runs its first cell and returns that cell's locator (not waiting for it to end)."""
+    open_notebook(page, base, token, name)
+    page.locator(".jp-Cell").first.click()
+    page.keyboard.press("Shift+Enter")
+    return page.locator(".jp-Cell").first
+
+
 def run_warm_then_second(page):
     """Runs the notebook's first cell (the warm-up: the kernel's first cell starts the Spark
     session) alone until it is done, then the second; returns the second cell's locator."""

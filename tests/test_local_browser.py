@@ -5,7 +5,7 @@ import sys
 import pytest
 
 from conftest import ROOT
-from lab_helpers import browser, jupyter_lab, open_notebook, write_notebook  # noqa: F401 (browser is a fixture)
+from lab_helpers import browser, jupyter_lab, run_first_cell, write_notebook  # noqa: F401 (browser is a fixture)
 
 OUTPUT = ROOT / "tests" / "output"
 
@@ -27,10 +27,7 @@ def test_local_matplotlib_plot_renders_as_an_image(browser, lab):
     OUTPUT.mkdir(parents=True, exist_ok=True)
     page = browser.new_page(viewport={"width": 1100, "height": 800})
     try:
-        open_notebook(page, base, token, "local.ipynb")
-        page.locator(".jp-Cell").first.click()
-        page.keyboard.press("Shift+Enter")
-        cell = page.locator(".jp-Cell").first
+        cell = run_first_cell(page, base, token, "local.ipynb")
         image = cell.locator(".jp-OutputArea img")
         image.wait_for(timeout=120_000)
         assert image.get_attribute("src").startswith("data:image/png;base64,")

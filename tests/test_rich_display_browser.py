@@ -3,12 +3,13 @@ headless by Playwright on Debian's chromium. A Spark DataFrame shows as an HTML 
 matplotlib figure as an image, a plotly figure as plotly's chart and
 displayHTML as HTML; a Bokeh figure as Bokeh's plot (BokehJS inlined: the machine is offline).
 Screenshots: tests/output/rich-display.png, rich-display-bokeh.png."""
+import re
 import sys
 
 import pytest
 
 from conftest import ROOT
-from lab_helpers import browser, jupyter_lab, open_notebook, write_notebook  # noqa: F401 (browser is a fixture)
+from lab_helpers import browser, jupyter_lab, open_notebook, run_first_cell, write_notebook  # noqa: F401 (browser is a fixture)
 
 OUTPUT = ROOT / "tests" / "output"
 
@@ -31,8 +32,7 @@ BOKEH = ("from bokeh.settings import settings\n"
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory):
     root = tmp_path_factory.mktemp("lab-rich")
-    write_notebook(root / "rich.ipynb", [CELL])
-    write_notebook(root / "bokeh.ipynb", [BOKEH])
+    write_notebook(root / "rich.ipynb", [CELL, BOKEH])
     with jupyter_lab(root, [sys.executable, "-m", "jupyter"]) as (base, token):
         yield base, token, root
 
@@ -42,10 +42,7 @@ def test_session_displays_render_as_table_html_and_image(browser, lab):
     OUTPUT.mkdir(parents=True, exist_ok=True)
     page = browser.new_page(viewport={"width": 1100, "height": 1000})
     try:
-        open_notebook(page, base, token, "rich.ipynb")
-        page.locator(".jp-Cell").first.click()
-        page.keyboard.press("Shift+Enter")
-        cell = page.locator(".jp-Cell").first
+        cell = run_first_cell(page, base, token, "rich.ipynb")
         cell.locator(".jp-InputArea-prompt:has-text('[1]')").wait_for(timeout=240_000)
         outputs = cell.locator(".jp-OutputArea")
         table = outputs.locator("table").filter(has_text="square").first
@@ -77,11 +74,12 @@ def test_a_bokeh_figure_from_the_session_is_drawn_by_bokehjs(browser, lab):
     OUTPUT.mkdir(parents=True, exist_ok=True)
     page = browser.new_page(viewport={"width": 1100, "height": 800})
     try:
-        open_notebook(page, base, token, "bokeh.ipynb")
-        page.locator(".jp-Cell").first.click()
+        # The notebook's second cell, in the kernel (and Spark session) the first test used, if it ran.
+        open_notebook(page, base, token, "rich.ipynb")
+        cell = page.locator(".jp-Cell").nth(1)
+        cell.click()
         page.keyboard.press("Shift+Enter")
-        cell = page.locator(".jp-Cell").first
-        cell.locator(".jp-InputArea-prompt:has-text('[1]')").wait_for(timeout=240_000)
+        cell.locator(".jp-InputArea-prompt").filter(has_text=re.compile(r"\[\d+\]")).wait_for(timeout=240_000)
         # BokehJS renders the figure into its div (in a shadow root, which Playwright's CSS pierces).
         canvas = cell.locator(".jp-OutputArea [data-root-id] canvas").first
         canvas.wait_for(timeout=60_000)
