@@ -30,16 +30,23 @@ public final class ProgressReporter implements StatementListener {
     static final long FAST_POLL_MS = 250;
     static final long SLOW_POLL_MS = 500;
     static final long FAST_PHASE_MS = 10_000;
-    /** The longest the cell's reply waits for the final snapshot (typically a few ms). */
-    static final long FINAL_WAIT_MS = 500;
+    /**
+     * The longest the cell's reply waits for the final snapshot (typically a few ms; a busy driver's
+     * Spark UI can take a second): one that comes later still updates the display, but a notebook
+     * run by nbclient or papermill, saved at the reply, would keep the running bar.
+     */
+    static final long FINAL_WAIT_MS = 2000;
     /**
      * With sparkmonitor showing the jobs, longer: a row whose counts went stale is rebuilt only while
      * the cell is busy, so on a loaded machine (a first Spark UI request of hundreds of ms) the
      * reply waits for the final snapshot rather than leave a COMPLETED job showing "0/1 (1 active)".
      */
     static final long FINAL_WAIT_SPARKMONITOR_MS = 3000;
-    /** How long sparkmonitor is kept informed about jobs still ending after their statement did. */
-    static final long FOLLOW_UP_MS = 10_000;
+    /**
+     * How long sparkmonitor and the snapshot are kept informed about jobs still ending after their
+     * statement did (a cancelled job ends in Spark asynchronously, seconds later on a busy driver).
+     */
+    static final long FOLLOW_UP_MS = 30_000;
 
     private final ProgressSettings settings;
     private final SparkRest rest;
@@ -134,7 +141,7 @@ public final class ProgressReporter implements StatementListener {
                 done.get(m.feedsSparkMonitor() ? FINAL_WAIT_SPARKMONITOR_MS : FINAL_WAIT_MS, TimeUnit.MILLISECONDS);
             }
         } catch (TimeoutException e) {
-            LOG.debug("final progress snapshot still pending after {} ms", FINAL_WAIT_MS);
+            LOG.debug("final progress snapshot still pending at the cell's reply");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (ExecutionException | RejectedExecutionException e) {

@@ -30,9 +30,16 @@ final class StatementMonitor {
     /** A statement must have run this long before its live view opens: a quick job shows only its snapshot. */
     static final long OPEN_AFTER_MS = 300;
     /** After the statement ends, Spark's REST API may still show its jobs running (its listener bus
-     * is asynchronous): poll this often, at most this many times, before the cell's snapshot. */
+     * is asynchronous): poll this often, for at most this long, before the cell's snapshot. */
     static final long END_POLL_MS = 40;
-    static final int END_POLLS = 8;
+    static final long END_WAIT_MS = 1000;
+    /**
+     * With sparkmonitor's panel, longer (within {@link ProgressReporter#FINAL_WAIT_SPARKMONITOR_MS}):
+     * a job end seen only after the cell's reply leaves its row with the stage counts of its first
+     * render, since the row can be rebuilt only while the cell is busy (a loaded driver's listener
+     * bus lagged more than 0.3 s in CI).
+     */
+    static final long END_WAIT_SPARKMONITOR_MS = 2500;
 
     private final ProgressMode mode;
     private final CellOutput out;
@@ -176,7 +183,10 @@ final class StatementMonitor {
         // Spark's listener bus records a job's end a little after the driver returns (ms locally,
         // longer on a busy YARN driver); the cell's reply waits for this, so the wait is bounded
         // and a job still running afterwards is followed up after the reply.
-        for (int i = 0; i < END_POLLS && !restUnavailable && snapshot.anyRunning(); i++) {
+        long wait = feedsSparkMonitor() ? END_WAIT_SPARKMONITOR_MS : END_WAIT_MS;
+        long deadline = clock.getAsLong() + wait;
+        for (long i = 0; i < wait / END_POLL_MS && clock.getAsLong() < deadline && !restUnavailable
+                && snapshot.anyRunning(); i++) {
             try {
                 Thread.sleep(END_POLL_MS);
             } catch (InterruptedException e) {
