@@ -11,7 +11,10 @@ PROMPT = r"In \[\S*?(\d+)\S*?\]: "
 
 def test_console_runs_a_multiline_cell(tmp_path):
     env = {**os.environ, "PROMPT_TOOLKIT_NO_CPR": "1", "TERM": "xterm", "HOME": str(tmp_path)}
-    child = pexpect.spawn(str(VENV_BIN / "jupyter"), ["console", "--kernel", KERNEL_NAME],
+    # jupyter_console gives is_complete 1 s, then stops asking the kernel for the rest of the session
+    # (and sends the loop's first line alone): too little for a loaded machine.
+    child = pexpect.spawn(str(VENV_BIN / "jupyter"), ["console", "--kernel", KERNEL_NAME,
+                                                      "--ZMQTerminalInteractiveShell.kernel_is_complete_timeout=30"],
                           encoding="utf-8", timeout=300, dimensions=(40, 200), env=env)
     log = open(tmp_path / "console.log", "w")
     child.logfile_read = log

@@ -304,10 +304,12 @@ def _expire(realm, cache):
 
 def test_a_ticket_that_runs_out_in_a_running_kernel_says_kinit_and_a_new_one_is_picked_up(realm, proxy, tmp_path):
     cache = tmp_path / "running.ccache"
-    realm.kinit(cache, "alice", "-l", "8s")
     km, kc = start_new_kernel(kernel_name=KERNEL_NAME, startup_timeout=60,
                               env={**os.environ, **kernel_env(realm, proxy, cache)})
     try:
+        # The short ticket only once the kernel is up (it logs in at its first request), so a slow
+        # start on a loaded machine cannot use it up before %%info.
+        realm.kinit(cache, "alice", "-l", "15s")
         # %%info lists the endpoint's sessions: logged in, without waiting for a Spark session
         reply, outputs = run_cell(kc, "%%info", timeout=60)
         assert reply["status"] == "ok" and "valid until" in json.dumps([c for _, c in outputs]), outputs

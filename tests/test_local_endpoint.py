@@ -102,12 +102,12 @@ def test_unknown_ids_are_404(livy, session):
 
 
 def test_heartbeat_reaps_and_statement_while_starting_is_500(livy):
+    created = time.time()
     s = livy.create(heartbeatTimeoutInSecond=2)
     r = livy.post("/sessions/%s/statements" % s["id"], {"code": "1"})
     assert r.status_code == 500
     assert r.json() == "java.lang.IllegalStateException: Session is in state starting"
-    created = time.time()
-    gone = livy.wait_gone(s["id"], timeout=15)  # never polled: deadline 2 s, watchdog every 1 s
+    gone = livy.wait_gone(s["id"], timeout=60)  # never polled: deadline 2 s, watchdog every 1 s
     assert gone - created >= 1.5
     assert livy.get("/sessions/%s" % s["id"]).status_code == 404
 
@@ -211,11 +211,14 @@ def test_cancel_spark_job_and_plain_python(livy, session):
     assert text_of(livy.run(session, "marker")) == "'kept'"
 
     # A waiting statement is cancelled at once; cancel of unknown or finished ids is still 200.
-    first = livy.submit(session, "time.sleep(2)")
+    # (first runs long enough that second is surely still waiting when it is cancelled)
+    first = livy.submit(session, "time.sleep(60)")
     second = livy.submit(session, "print('never')")
     assert livy.post("/sessions/%s/statements/%s/cancel" % (session, second["id"])).status_code == 200
     assert livy.get("/sessions/%s/statements/%s" % (session, second["id"])).json()["state"] == "cancelled"
-    assert livy.wait_statement(session, first["id"])["state"] == "available"
+    livy.post("/sessions/%s/statements/%s/cancel" % (session, first["id"]))
+    assert livy.wait_statement(session, first["id"], timeout=30)["state"] == "cancelled"
+    assert livy.wait_state(session, {"idle"}, timeout=30) == "idle"
     assert livy.post("/sessions/%s/statements/999/cancel" % session).status_code == 200
 
 

@@ -4,6 +4,7 @@ a config file holding a password and a secret Spark setting, which %%info must n
 import json
 import os
 import re
+import time
 
 import nbformat
 import pytest
@@ -233,8 +234,19 @@ def test_progress_magic(kc):
     assert error(kc, "%%progress loud")["ename"] == "UsageError"
 
 
+def until_answered(ask, answered, timeout=60):
+    """Asks again (as a user presses Tab again) while the kernel's 1.5 s budget for the session's
+    answer runs out, as it can on a loaded machine; the last reply."""
+    deadline = time.time() + timeout
+    reply = ask()
+    while not answered(reply) and time.time() < deadline:
+        reply = ask()
+    return reply
+
+
 def test_completion_of_python_names_and_magics(kc):
-    reply = kc.complete("spark.rea", 9, reply=True, timeout=30)["content"]
+    reply = until_answered(lambda: kc.complete("spark.rea", 9, reply=True, timeout=30)["content"],
+                           lambda r: "spark.read" in r["matches"])
     assert "spark.read" in reply["matches"], reply
     assert reply["cursor_start"] == 0 and reply["cursor_end"] == 9
     reply = kc.complete("%%con", 5, reply=True, timeout=30)["content"]
@@ -244,7 +256,8 @@ def test_completion_of_python_names_and_magics(kc):
 
 
 def test_inspect_shows_the_docstring(kc):
-    reply = kc.inspect("spark.range(10)", 8, reply=True, timeout=30)["content"]
+    reply = until_answered(lambda: kc.inspect("spark.range(10)", 8, reply=True, timeout=30)["content"],
+                           lambda r: r["found"])
     assert reply["found"] is True
     text = reply["data"]["text/plain"]
     assert "Signature: spark.range(" in text and "DataFrame" in text, text

@@ -65,7 +65,9 @@ def endpoint():
 
 @pytest.fixture(scope="module")
 def kernels(endpoint):
-    env = {**os.environ, **endpoint.env()}
+    # 8 Spark sessions start at once on 2 cores (and the other test worker's Spark): more than the
+    # kernel's default 180 s for a session start may pass on a loaded machine.
+    env = {**os.environ, **endpoint.env(), "LIVY_SESSION_STARTUP_TIMEOUT": "600"}
     started = []
     try:
         for _ in range(KERNELS):

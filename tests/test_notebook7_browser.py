@@ -60,9 +60,9 @@ def test_tree_page_offers_our_kernel_in_the_new_menu(page, server):
         # Notebook 7's "New" is a one-item menu bar; its menu lists a "new notebook" item per kernelspec.
         page.locator(".lm-MenuBar-item:has-text('New')").first.click()
         menu = page.locator(".lm-Menu").first
-        menu.wait_for(timeout=10_000)
+        menu.wait_for(timeout=60_000)
         item = menu.locator(".lm-Menu-item", has_text=display_name)
-        item.first.wait_for(timeout=10_000)
+        item.first.wait_for(timeout=60_000)
         page.screenshot(path=str(OUTPUT / "notebook7-tree-new-menu.png"), full_page=True)
     except Exception:
         page.screenshot(path=str(OUTPUT / "notebook7-tree-failure.png"), full_page=True)

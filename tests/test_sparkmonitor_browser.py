@@ -127,7 +127,7 @@ def check_notebook(page, base, token):
     for i in range(rows.count()):
         rows.nth(i).locator(".tdstagebutton").click()
     stage_rows = monitor.locator("table.stagetable tr.stagerow")
-    stage_rows.nth(2).wait_for(timeout=10_000)
+    stage_rows.nth(2).wait_for(timeout=60_000)
     stage_status = stage_rows.locator(".tdstagestatus").all_inner_texts()
     assert len(stage_status) == sum(totals) and set(stage_status) == {"COMPLETED"}, stage_status
     names = stage_rows.locator(".tdstagename").all_inner_texts()

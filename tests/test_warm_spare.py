@@ -146,7 +146,7 @@ def test_sigkill_of_the_kernel_ends_its_spare():
 
 
 def test_a_spare_no_kernel_adopts_ends_at_its_lease():
-    km, kc = start_kernel(LIVY_KERNEL_WARM_SPARE_LEASE="10s")
+    km, kc = start_kernel(LIVY_KERNEL_WARM_SPARE_LEASE="30s")
     session_pid(kc)
     spare = wait_until("a warm spare", lambda: ready_spare(kc))
     tree = driver_tree(spare)
@@ -164,7 +164,7 @@ def test_a_spare_no_kernel_adopts_ends_at_its_lease():
                      if c.status == psutil.CONN_LISTEN and c.laddr.port == port]
         assert [c.laddr.ip for c in listening] == ["127.0.0.1"], "loopback only"
         # A caller without the token is turned away; the spare keeps waiting for its kernel.
-        with socket.create_connection(("127.0.0.1", port), timeout=5) as s:
+        with socket.create_connection(("127.0.0.1", port), timeout=30) as s:
             s.sendall(b"not-the-token\n")
             assert s.recv(100) == b""
         assert psutil.pid_exists(spare)
