@@ -157,3 +157,17 @@ def wait_until(what, condition, timeout=180):
             return value
         time.sleep(0.2)
     raise AssertionError("timed out waiting until " + what)
+
+
+FAULT_TABLE = ROOT / "tests" / "output" / "fault-table.md"
+
+
+def record_fault(fault, reply, outputs, started):
+    """Appends what the user saw of a fault to tests/output/fault-table.md (the closing notes' fault
+    table): the fault, the reply's status, the cell's stderr and error or output, and how long from
+    the cell's start until it ended."""
+    FAULT_TABLE.parent.mkdir(exist_ok=True)
+    stderr = "".join(c["text"] for t, c in outputs if t == "stream" and c["name"] == "stderr")
+    seen = (stderr + " | " + (reply.get("evalue") or "ok: " + stdout_of(outputs))).replace("\n", " ")
+    with FAULT_TABLE.open("a") as f:
+        f.write("| %s | %s | %s | %.1f s |\n" % (fault, reply["status"], seen.strip(" |"), time.time() - started))

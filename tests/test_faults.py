@@ -12,24 +12,13 @@ import psutil
 import pytest
 from jupyter_client.manager import start_new_kernel
 
-from conftest import KERNEL_NAME, LocalLivy, request_messages, run_cell, stdout_of
+from conftest import KERNEL_NAME, LocalLivy, record_fault as record, request_messages, run_cell, stdout_of
 from fault_proxy import FaultProxy
 
 pytestmark = pytest.mark.timeout(600)
 
 STATEMENT = r"/sessions/\d+/statements/\d+"
 READ_TIMEOUT_S = 8
-
-
-TABLE = __import__("pathlib").Path(__file__).parent / "output" / "fault-table.md"
-
-
-def record(fault, reply, outputs, started):
-    """Appends what the user saw to tests/output/fault-table.md (the closing note's fault table)."""
-    TABLE.parent.mkdir(exist_ok=True)
-    seen = (stderr_of(outputs) + " | " + (reply.get("evalue") or "ok: " + stdout_of(outputs))).replace("\n", " ")
-    with TABLE.open("a") as f:
-        f.write("| %s | %s | %s | %.1f s |\n" % (fault, reply["status"], seen.strip(" |"), time.time() - started))
 
 
 def stderr_of(outputs):

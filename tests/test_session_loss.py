@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from conftest import LocalLivy, run_cell, stdout_of, warmed_kernel
+from conftest import LocalLivy, record_fault, run_cell, stdout_of, warmed_kernel
 
 # Long enough that the kernel's own cells (a few ms apart) never meet a reaper, short enough to wait for.
 IDLE_TIMEOUT_S = 8
@@ -46,7 +46,9 @@ def test_a_reaped_session_is_explained_recreated_and_replayed(reaping):
     [old] = live_sessions(livy)
     wait_until_reaped(livy)
 
+    started = time.time()
     reply, outputs = run_cell(kc, "print('after')")
+    record_fault("Livy's idle timeout reaped the session (%d s here)" % IDLE_TIMEOUT_S, reply, outputs, started)
     assert reply["status"] == "ok", (reply, outputs)
     assert "after" in stdout_of(outputs), outputs
     notice = stderr_of(outputs)
