@@ -115,6 +115,37 @@ class StatementMonitorTest {
     }
 
     @Test
+    void withSparkMonitorsPanelTheEndWaitsLongerForSparkToRecordTheJobsEnds() {
+        // Without the panel the wait is bounded: Spark that still shows the jobs running after it
+        // ends gets a summary of running jobs (and a follow-up after the reply).
+        StatementMonitor plain = monitor(1);
+        clock.addAndGet(400);
+        plain.tick();
+        int before = spark.urls.size();
+        plain.finish(ProgressState.Outcome.SUCCEEDED);
+        int plainWait = spark.urls.size() - before;
+        assertTrue(plain.awaitingJobEnds());
+
+        // With it, a job end that Spark records later than that is still in the final snapshot, while
+        // the cell is busy and sparkmonitor's stale rows can be rebuilt.
+        FakeSparkUi ui = new FakeSparkUi().recorded("multi-running1");
+        SparkPoller poller = new SparkPoller(ui, "http://127.0.0.1:4040/", new SparkPoller.JobCursor("local-1"), 1);
+        SparkMonitorFeed.Tracker feed = new SparkMonitorFeed().track("local-1", "s",
+                livykernel.wire.Header.create("execute_request", "client-session", "tester").json());
+        Recorder shown = new Recorder();
+        StatementMonitor withPanel = new StatementMonitor(ProgressMode.TEXT, shown, null, null, new WidgetRegistry(),
+                poller, feed, true, clock::get);
+        clock.addAndGet(400);
+        withPanel.tick();
+        assertTrue(withPanel.feedsSparkMonitor());
+        ui.after(plainWait + 10, "multi-done");
+        withPanel.finish(ProgressState.Outcome.SUCCEEDED);
+        assertFalse(withPanel.awaitingJobEnds());
+        assertEquals("Spark: 2 jobs succeeded, 24/24 tasks, 3 stages in 0.4s",
+                shown.outs.get(shown.outs.size() - 1).data().get("text/plain"));
+    }
+
+    @Test
     void aJobStillRunningInSparkAfterTheReplyIsFollowedUntilItEnds() {
         StatementMonitor m = monitor(1);
         clock.addAndGet(400);
