@@ -219,6 +219,12 @@ def test_cancel_spark_job_and_plain_python(livy, session):
     livy.post("/sessions/%s/statements/%s/cancel" % (session, first["id"]))
     assert livy.wait_statement(session, first["id"], timeout=30)["state"] == "cancelled"
     assert livy.wait_state(session, {"idle"}, timeout=30) == "idle"
+    # Cancelled the moment it is sent: the endpoint counts it running, the driver may not have taken
+    # it up yet (a cancel it then dropped left the statement "cancelling" until its code ended).
+    for _ in range(10):
+        st = livy.submit(session, "time.sleep(30)")
+        livy.post("/sessions/%s/statements/%s/cancel" % (session, st["id"]))
+        assert livy.wait_statement(session, st["id"], timeout=15)["state"] == "cancelled"
     assert livy.post("/sessions/%s/statements/999/cancel" % session).status_code == 200
 
 

@@ -130,6 +130,7 @@ class Driver:
         self.sc = None
         self.lock = threading.Lock()
         self.current = None  # statement id running on the main thread
+        self.last_started = -1  # the newest statement id the main thread has taken up
         self.cancel_requested = set()
         self.main_ident = threading.main_thread().ident
         # True only while user code runs: a cancel's SIGINT may then raise KeyboardInterrupt.
@@ -339,6 +340,20 @@ class Driver:
         sid = req["id"]
         with self.lock:
             self.current = sid
+            self.last_started = max(self.last_started, sid)
+            cancelled_before = sid in self.cancel_requested
+        if cancelled_before:
+            # Its cancel came while it was on its way here (the server counts it running once sent).
+            with self.lock:
+                self.current = None
+                self.cancel_requested.discard(sid)
+            try:
+                raise KeyboardInterrupt
+            except KeyboardInterrupt:
+                output = error_output(*sys.exc_info())
+            output["execution_count"] = sid
+            send({"type": "result", "id": sid, "output": output, "interrupted": True})
+            return
         output = None
         interrupted = False
         monitor_stop = threading.Event()
@@ -491,6 +506,9 @@ class Driver:
         """Cancels Spark jobs of the statement's group, and interrupts plain Python code."""
         with self.lock:
             if self.current != sid:
+                if sid > self.last_started:
+                    # Sent to us but not taken up yet: it is cancelled when it comes up.
+                    self.cancel_requested.add(sid)
                 return
             self.cancel_requested.add(sid)
         deadline = time.time() + 30.0
