@@ -11,7 +11,7 @@ import pytest
 
 from conftest import KERNEL_NAME, ROOT
 from lab_helpers import (browser, check_widget_then_snapshot, jupyter_lab,  # noqa: F401 (browser is a fixture)
-                         run_warm_then_second, write_notebook)
+                         run_warm_then_second, wait_for_idle_kernel, write_notebook)
 from progress_helpers import WARM, multi_job
 
 OUTPUT = ROOT / "tests" / "output"
@@ -88,6 +88,7 @@ def check_notebook(page, base, token, display_name):
     page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
     # Notebook 7's header names the notebook's kernel.
     page.locator(".jp-KernelName, .jp-Toolbar-kernelName", has_text=display_name).first.wait_for(timeout=60_000)
+    wait_for_idle_kernel(page)
     cell = run_warm_then_second(page)
     check_widget_then_snapshot(page, cell, OUTPUT / "notebook7-live.png")
     assert cell.locator(".jp-OutputArea .widget-hprogress").count() == 0, "the widget is closed at the end"

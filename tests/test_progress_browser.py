@@ -5,7 +5,7 @@ import sys
 import pytest
 
 from conftest import ROOT
-from lab_helpers import (browser, check_widget_then_snapshot, jupyter_lab, open_notebook,  # noqa: F401 (browser is a fixture)
+from lab_helpers import (browser, check_widget_then_snapshot, jupyter_lab, open_notebook, run_cell,  # noqa: F401 (browser is a fixture)
                          write_notebook)
 from progress_helpers import WARM, multi_job
 
@@ -38,9 +38,8 @@ def test_widget_bars_and_stage_table_reach_100_percent(browser, lab):
 
 def check_notebook(page, base, token):
     open_notebook(page, base, token, "progress.ipynb")
-    # Run both cells.
-    page.locator(".jp-Cell").first.click()
-    page.keyboard.press("Shift+Enter")
-    page.keyboard.press("Shift+Enter")
+    # Run both cells (the second queued behind the first).
+    run_cell(page, page.locator(".jp-Cell").first)
+    run_cell(page, page.locator(".jp-Cell").nth(1))
     check_widget_then_snapshot(page, page.locator(".jp-Cell").nth(1), OUTPUT / "progress-widget-live.png")
     page.screenshot(path=str(OUTPUT / "progress-widget-final.png"), full_page=True)
