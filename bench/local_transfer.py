@@ -75,6 +75,9 @@ def measure(label, kernel_name, env, rows):
 
 def main():
     import os
+    # Apache Livy passes a statement's whole output on; the endpoint cuts it at 10 MB by default,
+    # which sparkmagic's -o of 100,000 rows (one JSON line per row, ~15 MB) would not survive.
+    os.environ.setdefault("LIVY_KERNEL_ENDPOINT_MAX_OUTPUT", str(1 << 30))
     livy = LocalLivy()
     rows = []
     try:
