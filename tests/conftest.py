@@ -137,6 +137,10 @@ def run_cell(kc, code, timeout=300):
     return reply["content"], outputs
 
 
+def stderr_of(outputs):
+    return "".join(c["text"] for t, c in outputs if t == "stream" and c["name"] == "stderr")
+
+
 def stdout_of(outputs):
     return "".join(c["text"] for t, c in outputs if t == "stream" and c["name"] == "stdout")
 
@@ -167,7 +171,6 @@ def record_fault(fault, reply, outputs, started):
     table): the fault, the reply's status, the cell's stderr and error or output, and how long from
     the cell's start until it ended."""
     FAULT_TABLE.parent.mkdir(exist_ok=True)
-    stderr = "".join(c["text"] for t, c in outputs if t == "stream" and c["name"] == "stderr")
-    seen = (stderr + " | " + (reply.get("evalue") or "ok: " + stdout_of(outputs))).replace("\n", " ")
+    seen = (stderr_of(outputs) + " | " + (reply.get("evalue") or "ok: " + stdout_of(outputs))).replace("\n", " ")
     with FAULT_TABLE.open("a") as f:
         f.write("| %s | %s | %s | %.1f s |\n" % (fault, reply["status"], seen.strip(" |"), time.time() - started))

@@ -74,7 +74,7 @@ def wait_for_idle_kernel(page, timeout=120_000):
 STARTED = re.compile(r"\[(\*|\d+)\]")
 
 
-def run_cell(page, cell, attempts=3):
+def run_cell_in_page(page, cell, attempts=3):
     """Runs `cell` (its editor clicked, Shift+Enter) and returns once the front end shows it queued
     or run ("[*]" or "[n]"). Under load a notebook just opened sometimes drops the run (the selection
     moves on, the prompt stays "[ ]", nothing reaches the kernel: seen in CI with JupyterLab and
@@ -96,7 +96,7 @@ def run_first_cell(page, base, token, name):
     """Opens notebook `name`, runs its first cell and returns that cell's locator (not waiting for it to end)."""
     open_notebook(page, base, token, name)
     cell = page.locator(".jp-Cell").first
-    run_cell(page, cell)
+    run_cell_in_page(page, cell)
     return cell
 
 
@@ -104,10 +104,10 @@ def run_warm_then_second(page):
     """Runs the notebook's first cell (the warm-up: the kernel's first cell starts the Spark
     session) alone until it is done, then the second; returns the second cell's locator."""
     first = page.locator(".jp-Cell").first
-    run_cell(page, first)
+    run_cell_in_page(page, first)
     first.locator(".jp-InputArea-prompt:has-text('[1]')").wait_for(timeout=150_000)
     second = page.locator(".jp-Cell").nth(1)
-    run_cell(page, second)
+    run_cell_in_page(page, second)
     return second
 
 

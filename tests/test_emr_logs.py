@@ -16,7 +16,7 @@ import boto3
 import pytest
 from jupyter_client.manager import start_new_kernel
 
-from conftest import KERNEL_NAME, LocalLivy, free_port, run_cell, stdout_of, warmed_kernel
+from conftest import KERNEL_NAME, LocalLivy, free_port, run_cell, stderr_of, stdout_of, warmed_kernel
 
 BUCKET = "emr-logs"
 LOG_URI = "s3n://%s/elasticmapreduce/" % BUCKET
@@ -126,10 +126,6 @@ def gone(kernel, livy, cluster):
     lay_out_logs(cluster, s["id"], s["appId"])
     assert livy.delete("/sessions/%d" % s["id"]).status_code == 200
     return s["id"], s["appId"]
-
-
-def stderr_of(outputs):
-    return "".join(c["text"] for t, c in outputs if t == "stream" and c["name"] == "stderr")
 
 
 def error_of(kc, code):

@@ -5,7 +5,7 @@ import sys
 import pytest
 
 from conftest import ROOT
-from lab_helpers import (browser, check_widget_then_snapshot, jupyter_lab, open_notebook, run_cell,  # noqa: F401 (browser is a fixture)
+from lab_helpers import (browser, check_widget_then_snapshot, jupyter_lab, open_notebook, run_cell_in_page,  # noqa: F401 (browser is a fixture)
                          write_notebook)
 from progress_helpers import WARM, multi_job
 
@@ -39,7 +39,7 @@ def test_widget_bars_and_stage_table_reach_100_percent(browser, lab):
 def check_notebook(page, base, token):
     open_notebook(page, base, token, "progress.ipynb")
     # Run both cells (the second queued behind the first).
-    run_cell(page, page.locator(".jp-Cell").first)
-    run_cell(page, page.locator(".jp-Cell").nth(1))
+    run_cell_in_page(page, page.locator(".jp-Cell").first)
+    run_cell_in_page(page, page.locator(".jp-Cell").nth(1))
     check_widget_then_snapshot(page, page.locator(".jp-Cell").nth(1), OUTPUT / "progress-widget-live.png")
     page.screenshot(path=str(OUTPUT / "progress-widget-final.png"), full_page=True)

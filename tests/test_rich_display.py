@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from conftest import run_cell, stdout_of, warmed_kernel
+from conftest import run_cell, stderr_of, stdout_of, warmed_kernel
 
 
 @pytest.fixture(scope="module")
@@ -22,10 +22,6 @@ def ours(t, c):
 
 def displays(outputs):
     return [c for t, c in outputs if ours(t, c)]
-
-
-def stderr_of(outputs):
-    return "".join(c["text"] for t, c in outputs if t == "stream" and c["name"] == "stderr")
 
 
 def kinds(outputs):

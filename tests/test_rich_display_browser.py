@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from conftest import ROOT
-from lab_helpers import browser, jupyter_lab, open_notebook, run_cell, run_first_cell, write_notebook  # noqa: F401 (browser is a fixture)
+from lab_helpers import browser, jupyter_lab, open_notebook, run_cell_in_page, run_first_cell, write_notebook  # noqa: F401 (browser is a fixture)
 
 OUTPUT = ROOT / "tests" / "output"
 
@@ -77,7 +77,7 @@ def test_a_bokeh_figure_from_the_session_is_drawn_by_bokehjs(browser, lab):
         # The notebook's second cell, in the kernel (and Spark session) the first test used, if it ran.
         open_notebook(page, base, token, "rich.ipynb")
         cell = page.locator(".jp-Cell").nth(1)
-        run_cell(page, cell)
+        run_cell_in_page(page, cell)
         cell.locator(".jp-InputArea-prompt").filter(has_text=re.compile(r"\[\d+\]")).wait_for(timeout=240_000)
         # BokehJS renders the figure into its div (in a shadow root, which Playwright's CSS pierces).
         canvas = cell.locator(".jp-OutputArea [data-root-id] canvas").first

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from conftest import LocalLivy, record_fault, run_cell, stdout_of, warmed_kernel
+from conftest import LocalLivy, record_fault, run_cell, stderr_of, stdout_of, warmed_kernel
 
 # Long enough that the kernel's own cells (a few ms apart) never meet a reaper, short enough to wait for.
 IDLE_TIMEOUT_S = 8
@@ -35,10 +35,6 @@ def wait_until_reaped(livy, timeout=IDLE_TIMEOUT_S + 60):
             return
         time.sleep(0.2)
     raise AssertionError("the endpoint did not reap the idle session: %s" % livy.get("/sessions").json())
-
-
-def stderr_of(outputs):
-    return "".join(c["text"] for t, c in outputs if t == "stream" and c["name"] == "stderr")
 
 
 def test_a_reaped_session_is_explained_recreated_and_replayed(reaping):

@@ -33,8 +33,6 @@ final class SparkPoller {
     private static final Logger LOG = LoggerFactory.getLogger(SparkPoller.class);
 
     private final SparkRest rest;
-    /** What the current {@code api} is read with: {@code rest}, or the history server's own reader. */
-    private SparkRest source;
     /** The live UI's API root of the application, and the one polled now (the history server's after a switch). */
     private final String live;
     private String api;
@@ -85,7 +83,6 @@ final class SparkPoller {
     SparkPoller(SparkRest rest, String sparkUiUrl, JobCursor cursor, int statementId, SparkHistory history,
                 LongSupplier clock) {
         this.rest = rest;
-        this.source = rest;
         this.live = sparkUiUrl.replaceAll("/+$", "") + "/api/v1/applications/" + cursor.appId;
         this.api = live;
         this.history = history;
@@ -126,7 +123,7 @@ final class SparkPoller {
             }
             // A slow answer (a busy driver) also fails the live UI: while it lives it is the fresher
             // source (the history server reads event logs every few seconds), so it is tried again.
-            onLive();
+            api = live;
         }
         try {
             return pollHere();
@@ -138,7 +135,6 @@ final class SparkPoller {
     private SparkSnapshot fromHistory(RuntimeException liveFailed) {
         try {
             api = history.api(cursor.appId);
-            source = history::get;
         } catch (RuntimeException noHistory) {
             throw new IllegalStateException(liveFailed.getMessage() + "; " + noHistory.getMessage(), liveFailed);
         }
@@ -153,15 +149,10 @@ final class SparkPoller {
             return s;
         } catch (RuntimeException historyFailed) {
             String where = where();
-            onLive();
+            api = live;
             throw new IllegalStateException(liveFailed.getMessage() + "; " + where + ": " + historyFailed.getMessage(),
                     liveFailed);
         }
-    }
-
-    private void onLive() {
-        api = live;
-        source = rest;
     }
 
     private SparkSnapshot pollHere() {
@@ -188,7 +179,7 @@ final class SparkPoller {
 
     /** The application's Spark properties ({@code /environment}); read once, when a job cannot start. */
     Map<String, String> sparkProperties() {
-        JsonNode env = source.get(api + "/environment");
+        JsonNode env = get(api + "/environment");
         return env == null ? Map.of() : SparkRestParser.sparkProperties(env);
     }
 
@@ -213,7 +204,7 @@ final class SparkPoller {
             if (fresh.contains(id)) {
                 continue;
             }
-            JsonNode j = source.get(api + "/jobs/" + id);
+            JsonNode j = get(api + "/jobs/" + id);
             if (j != null && j.path("jobId").asInt(-1) == id) {
                 see(j);
                 fresh.add(id);
@@ -227,7 +218,7 @@ final class SparkPoller {
         cursor.next = Math.max(cursor.next, next);
         for (SparkJob job : List.copyOf(jobs.values())) {
             if (!job.isDone() && !fresh.contains(job.jobId())) {
-                JsonNode j = source.get(api + "/jobs/" + job.jobId());   // it ended since the last poll
+                JsonNode j = get(api + "/jobs/" + job.jobId());   // it ended since the last poll
                 if (j != null) {
                     see(j);
                 }
@@ -258,7 +249,7 @@ final class SparkPoller {
             SparkStage s = active.get(id);
             if (s == null) {
                 // ended since the last poll, or not known to the UI yet (then null again)
-                JsonNode attempts = source.get(api + "/stages/" + id + "?details=false");
+                JsonNode attempts = get(api + "/stages/" + id + "?details=false");
                 s = attempts == null ? null : SparkRestParser.latestAttempts(attempts).get(id);
             }
             if (s != null) {
@@ -273,8 +264,13 @@ final class SparkPoller {
         return ids;
     }
 
+    /** The history server's reads go through it, so a failed one holds it back for a while. */
+    private JsonNode get(String url) {
+        return onHistory() ? history.get(url) : rest.get(url);
+    }
+
     private JsonNode list(String path) {
-        JsonNode answer = source.get(api + path);
+        JsonNode answer = get(api + path);
         if (answer == null || !answer.isArray()) {
             throw new IllegalStateException("GET …/applications/" + cursor.appId + path + " answered "
                     + (answer == null ? "404" : "no list"));

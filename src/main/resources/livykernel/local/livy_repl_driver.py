@@ -342,23 +342,14 @@ class Driver:
             self.current = sid
             self.last_started = max(self.last_started, sid)
             cancelled_before = sid in self.cancel_requested
-        if cancelled_before:
-            # Its cancel came while it was on its way here (the server counts it running once sent).
-            with self.lock:
-                self.current = None
-                self.cancel_requested.discard(sid)
-            try:
-                raise KeyboardInterrupt
-            except KeyboardInterrupt:
-                output = error_output(*sys.exc_info())
-            output["execution_count"] = sid
-            send({"type": "result", "id": sid, "output": output, "interrupted": True})
-            return
         output = None
         interrupted = False
         monitor_stop = threading.Event()
         threading.Thread(target=self.monitor_progress, args=(sid, monitor_stop), daemon=True).start()
         try:
+            if cancelled_before:
+                # Its cancel came while it was on its way here (the server counts it running once sent).
+                raise KeyboardInterrupt
             self.sc.setJobGroup(str(sid), "Job group for statement %s" % sid, True)
             if req.get("kind") == "sql":
                 output = self.run_sql(req["code"])
