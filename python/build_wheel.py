@@ -31,7 +31,9 @@ def build(jar, logos, version, out):
                             "Requires-Python: >=3.8\n" % version,
         info + "/WHEEL": "Wheel-Version: 1.0\nGenerator: livy-kernel build_wheel.py\nRoot-Is-Purelib: true\n"
                          "Tag: py3-none-any\n",
-        info + "/entry_points.txt": "[console_scripts]\nlivy-kernel = livy_kernel.cli:main\n",
+        info + "/entry_points.txt": "[console_scripts]\nlivy-kernel = livy_kernel.cli:main\n\n"
+                                    "[jupyter_client.kernel_provisioners]\n"
+                                    "livy-kernel-provisioner = livy_kernel.provisioner:ListeningProvisioner\n",
     }
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)

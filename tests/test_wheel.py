@@ -20,13 +20,19 @@ APT_HINT = "apt-get install openjdk-17-jre-headless"
 
 
 @pytest.fixture(scope="module")
-def venv(tmp_path_factory):
+def wheel(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("dist")
+    built = subprocess.run([str(ROOT / "scripts" / "build-wheel"), "--out", str(tmp)],
+                           capture_output=True, text=True, check=True, timeout=600)
+    path = built.stdout.strip().splitlines()[-1]
+    assert path.endswith("-py3-none-any.whl") and os.path.isfile(path), built.stdout
+    return path
+
+
+@pytest.fixture(scope="module")
+def venv(wheel, tmp_path_factory):
     """A fresh venv holding only the wheel (no Jupyter: the project venv's clients drive the kernels)."""
     tmp = tmp_path_factory.mktemp("wheel")
-    built = subprocess.run([str(ROOT / "scripts" / "build-wheel"), "--out", str(tmp / "dist")],
-                           capture_output=True, text=True, check=True, timeout=600)
-    wheel = built.stdout.strip().splitlines()[-1]
-    assert wheel.endswith("-py3-none-any.whl") and os.path.isfile(wheel), built.stdout
     env = tmp / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(env)], check=True, timeout=300)
     subprocess.run([str(env / "bin" / "pip"), "install", "-q", "--no-deps", "--no-index", wheel],
@@ -65,6 +71,9 @@ def test_wheel_kernelspec_runs_the_quickstart(venv, jupyter_path):
     aws_lib = {p.name for p in (Path(jar).parent / "aws-lib").iterdir()}
     assert {"livy-kernel-aws.jar", "s3-2.57.8.jar", "emr-2.57.8.jar"} <= aws_lib, aws_lib
     assert any(a.startswith("-XX:SharedArchiveFile=") for a in spec["argv"]), "no AppCDS archive was made"
+    assert "kernel_info" not in done.stderr, "the AppCDS training run failed: " + done.stderr
+    # No Jupyter in that venv, and a prefix other than its own: the stock provisioner.
+    assert "kernel_provisioner" not in spec["metadata"], spec["metadata"]
     assert {"logo-32x32.png", "logo-64x64.png", "logo-svg.svg"} <= {p.name for p in spec_dir.iterdir()}
 
     nb = nbformat.read(str(ROOT / "examples" / "quickstart.ipynb"), as_version=4)
@@ -174,3 +183,74 @@ def test_kernel_start_without_java_17_says_so(venv, tmp_path, java_11):
         start = subprocess.run(argv, capture_output=True, text=True, env=env, timeout=60)
         assert start.returncode == 1
         assert_one_sentence(start.stderr, found)
+
+
+START_THROUGH_THE_PROVISIONER = """
+import json, socket, sys
+from jupyter_client.manager import KernelManager
+km = KernelManager(kernel_name=sys.argv[1])
+km.start_kernel(env={k: v for k, v in __import__("os").environ.items() if not k.startswith("LIVY_")})
+info = km.get_connection_info()
+listening = {}
+for name in ("shell_port", "iopub_port", "control_port"):
+    try:
+        socket.create_connection(("127.0.0.1", info[name]), timeout=1).close()
+        listening[name] = True
+    except OSError:
+        listening[name] = False
+kc = km.client()
+kc.start_channels()
+kc.wait_for_ready(timeout=60)
+print(json.dumps({"provisioner": type(km.provisioner).__name__, "listening": listening}))
+kc.stop_channels()
+km.shutdown_kernel(now=True)
+"""
+
+
+def test_in_the_jupyter_environment_the_kernel_starts_through_its_provisioner(wheel, tmp_path):
+    """pip install of the wheel into Jupyter's own environment, then `livy-kernel install --sys-prefix`:
+    the kernelspec names the wheel's provisioner, and the kernel start returns once the kernel
+    listens, so the client's first connection attempt finds it (no 0.1-0.2 s ZeroMQ retry)."""
+    site = tmp_path / "site"
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--no-index", "--target", str(site),
+                    wheel], check=True, timeout=300)
+    env = dict(os.environ, PYTHONPATH=str(site))
+    name = "livy-provisioner-%d" % os.getpid()
+    installer = [sys.executable, "-m", "livy_kernel"]
+    done = subprocess.run(installer + ["install", "--sys-prefix", "--name", name, "--env",
+                                       "LIVY_URL=http://127.0.0.1:%d" % closed_port()],
+                          capture_output=True, text=True, timeout=300, env=env)
+    try:
+        assert done.returncode == 0, done.stderr
+        assert "with livy-kernel's provisioner" in done.stdout, done.stdout
+        spec_dir = Path(sys.prefix) / "share" / "jupyter" / "kernels" / name
+        spec = json.loads((spec_dir / "kernel.json").read_text())
+        assert spec["metadata"]["kernel_provisioner"] == {"provisioner_name": "livy-kernel-provisioner"}
+
+        started = subprocess.run([sys.executable, "-c", START_THROUGH_THE_PROVISIONER, name], capture_output=True,
+                                 text=True, timeout=300, env=env)
+        assert started.returncode == 0, started.stderr
+        seen = json.loads(started.stdout.strip().splitlines()[-1])
+        assert seen["provisioner"] == "ListeningProvisioner", seen
+        assert all(seen["listening"].values()), seen
+
+        # Elsewhere than this environment's own share/jupyter, other Jupyters may read the kernelspec: no provisioner.
+        other = subprocess.run(installer + ["install", "--prefix", str(tmp_path / "other"), "--name", name],
+                               capture_output=True, text=True, timeout=300, env=env)
+        assert other.returncode == 0, other.stderr
+        other_spec = json.loads((tmp_path / "other" / "share" / "jupyter" / "kernels" / name / "kernel.json").read_text())
+        assert "kernel_provisioner" not in other_spec["metadata"]
+    finally:
+        subprocess.run(installer + ["uninstall", "--sys-prefix", "--name", name], capture_output=True, timeout=60, env=env)
+
+
+def test_the_provisioner_stops_waiting_for_a_kernel_that_died(monkeypatch):
+    import asyncio
+    monkeypatch.syspath_prepend(str(ROOT / "python"))
+    from livy_kernel.provisioner import wait_listening
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        assert asyncio.run(wait_listening("127.0.0.1", [listener.getsockname()[1]], lambda: True, timeout=10))
+    assert not asyncio.run(wait_listening("127.0.0.1", [closed_port()], lambda: False, timeout=10))
+    assert not asyncio.run(wait_listening("127.0.0.1", [closed_port()], lambda: True, timeout=0.05))

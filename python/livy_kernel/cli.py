@@ -99,8 +99,10 @@ def _install(args):
         raise UsageError("the kernel jar %s is missing; reinstall the livy-kernel package." % jar)
     java = find_java()
     display = args.display_name or kernelspec.DEFAULT_DISPLAY_NAME
-    kernelspec.install(dest, java, display, env, jar=args.jar, logos=args.logos)
-    print('Installed kernelspec %s ("%s") in %s' % (args.name, display, dest))
+    provisioner = kernelspec.provisioner_available(dest)
+    kernelspec.install(dest, java, display, env, jar=args.jar, logos=args.logos, provisioner=provisioner)
+    print('Installed kernelspec %s ("%s") in %s%s' % (args.name, display, dest,
+                                                      " (with livy-kernel's provisioner)" if provisioner else ""))
     return 0
 
 

@@ -19,6 +19,8 @@ RESOURCES = Path(__file__).with_name("resources")
 LAUNCH = Path(__file__).with_name("launch")
 LOGOS = ("logo-32x32.png", "logo-64x64.png", "logo-svg.svg")
 AWS_LIB = "aws-lib"
+PROVISIONER = "livy-kernel-provisioner"
+PROVISIONER_GROUP = "jupyter_client.kernel_provisioners"
 
 # Serial GC and C1-only JIT with one compiler thread, a small heap floor and young generation:
 # the kernel is I/O bound, so a fast start and a small footprint beat peak throughput
@@ -57,9 +59,10 @@ def check_name(name):
         raise ValueError("the kernel name '%s' may hold only letters, digits, '.', '_' and '-'." % name)
 
 
-def install(dest, java, display_name, env, jar=None, logos=None):
+def install(dest, java, display_name, env, jar=None, logos=None, provisioner=False):
     """Writes the kernelspec directory dest. jar/logos default to the ones in this package; a jar
-    given from elsewhere (a build tree) is copied in, so rebuilding it leaves the kernel alone."""
+    given from elsewhere (a build tree) is copied in, so rebuilding it leaves the kernel alone.
+    With `provisioner`, the kernelspec names livy-kernel's provisioner (see provisioner_available)."""
     dest.mkdir(parents=True, exist_ok=True)
     if jar is None:
         jar = RESOURCES / "livy-kernel.jar"
@@ -83,8 +86,31 @@ def install(dest, java, display_name, env, jar=None, logos=None):
     spec = {"argv": argv, "display_name": display_name, "language": "python",
             "interrupt_mode": "message", "env": dict(env),
             "metadata": {"livy_kernel": {"session_kind": "pyspark"}}}
+    if provisioner:
+        spec["metadata"]["kernel_provisioner"] = {"provisioner_name": PROVISIONER}
     (dest / "kernel.json").write_text(json.dumps(spec, indent=1) + "\n")
     return spec
+
+
+def provisioner_available(dest):
+    """True when a kernelspec at dest can name livy-kernel's provisioner (provisioner.py): this
+    interpreter has jupyter_client and the provisioner's entry point (the wheel is installed here),
+    and dest is this environment's own share/jupyter, which other environments' Jupyter do not
+    read. A user-wide kernelspec does without it: jupyter_client hides a kernelspec whose
+    provisioner it cannot load, and a Jupyter elsewhere would lose the kernel."""
+    try:
+        Path(dest).resolve().relative_to(Path(sys.prefix).resolve() / "share" / "jupyter")
+    except ValueError:
+        return False
+    try:
+        from importlib.metadata import entry_points
+        import jupyter_client.provisioning  # noqa: F401
+    except ImportError:
+        return False
+    found = entry_points()
+    group = (found.select(group=PROVISIONER_GROUP) if hasattr(found, "select")
+             else found.get(PROVISIONER_GROUP, []))
+    return any(e.name == PROVISIONER for e in group)
 
 
 def uninstall(dest):
@@ -96,9 +122,11 @@ def uninstall(dest):
 
 
 def make_appcds(argv, jsa):
-    """Archives the classes the kernel loads up to its first kernel_info (Jackson, JeroMQ, ours)
-    by running it once with -XX:ArchiveClassesAtExit, so every kernel starts from that archive:
-    ready time -0.2 s on 2 cores (bench/results.md). The archive is tied to this copy of the jar,
+    """Archives the classes the kernel loads up to its first kernel_info reply (Jackson, JeroMQ,
+    ours) by running it once with -XX:ArchiveClassesAtExit, so every kernel starts from that
+    archive: ready time -0.2 s on 2 cores (bench/results.md). The training run is asked what a
+    client asks first (a ZeroMQ handshake, kernel_info on shell, an iopub subscription), so the
+    classes of that path come from the archive too. The archive is tied to this copy of the jar,
     so it is made again on every install; if it cannot be written the kernel starts without it."""
     if jsa.exists():
         jsa.unlink()
@@ -108,11 +136,12 @@ def make_appcds(argv, jsa):
     ports = [s.getsockname()[1] for s in socks]
     for s in socks:
         s.close()
+    key = b"appcds"
     with tempfile.TemporaryDirectory() as tmp:
         conn = Path(tmp) / "connection.json"
         conn.write_text(json.dumps({
             "shell_port": ports[0], "iopub_port": ports[1], "stdin_port": ports[2], "control_port": ports[3],
-            "hb_port": ports[4], "ip": "127.0.0.1", "key": "appcds", "transport": "tcp",
+            "hb_port": ports[4], "ip": "127.0.0.1", "key": key.decode(), "transport": "tcp",
             "signature_scheme": "hmac-sha256"}))
         cmd = argv[:-3] + ["-XX:ArchiveClassesAtExit=" + str(jsa)] + argv[-3:-1] + [str(conn)]
         # A Livy nobody listens on: the run must not reach a real cluster or start local Spark.
@@ -120,15 +149,97 @@ def make_appcds(argv, jsa):
         try:
             p = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             deadline = time.time() + 30
-            while time.time() < deadline and p.poll() is None:
-                try:
-                    socket.create_connection(("127.0.0.1", ports[0]), timeout=0.2).close()
-                    time.sleep(1)
-                    break
-                except OSError:
-                    time.sleep(0.05)
+            # Shell first, then iopub: the kernel binds them one after the other.
+            for port in ports[:2]:
+                while time.time() < deadline and p.poll() is None:
+                    try:
+                        socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                        break
+                    except OSError:
+                        time.sleep(0.01)
+            try:
+                _ask_kernel_info("127.0.0.1", ports[0], ports[1], key)
+            except (OSError, ValueError) as e:
+                print("livy-kernel: the AppCDS training run got no kernel_info reply (%s); the archive "
+                      "holds only the start-up's classes" % e, file=sys.stderr)
+                time.sleep(1)
             p.send_signal(signal.SIGTERM)
             p.wait(60)
         except (OSError, subprocess.TimeoutExpired) as e:
             print("livy-kernel: no AppCDS archive (%s); the kernel starts without it" % e, file=sys.stderr)
     return jsa.exists()
+
+
+# A ZMTP 3.0 client of the standard library (the wheel depends on nothing), just enough for the
+# AppCDS training run: NULL security, short and long frames, one request and its reply.
+def _zmtp_connect(host, port, socket_type):
+    s = socket.create_connection((host, port), timeout=10)
+    s.sendall(b"\xff" + b"\0" * 8 + b"\x7f" + b"\x03\x00" + b"NULL".ljust(20, b"\0") + b"\0" + b"\0" * 31)
+    greeting = _recv_exact(s, 64)
+    if greeting[0:1] != b"\xff" or greeting[9:10] != b"\x7f":
+        raise ValueError("not a ZMTP peer")
+    ready = b"\x05READY" + b"\x0bSocket-Type" + len(socket_type).to_bytes(4, "big") + socket_type
+    s.sendall(b"\x04" + bytes([len(ready)]) + ready)
+    _recv_frame(s)  # the peer's READY
+    return s
+
+
+def _recv_exact(s, n):
+    data = b""
+    while len(data) < n:
+        chunk = s.recv(n - len(data))
+        if not chunk:
+            raise ValueError("the kernel closed the connection")
+        data += chunk
+    return data
+
+
+def _recv_frame(s):
+    flags = _recv_exact(s, 1)[0]
+    size = int.from_bytes(_recv_exact(s, 8 if flags & 0x02 else 1), "big")
+    return flags, _recv_exact(s, size)
+
+
+def _send_message(s, frames):
+    out = b""
+    for i, frame in enumerate(frames):
+        more = 0x01 if i < len(frames) - 1 else 0
+        if len(frame) > 255:
+            out += bytes([more | 0x02]) + len(frame).to_bytes(8, "big") + frame
+        else:
+            out += bytes([more, len(frame)]) + frame
+    s.sendall(out)
+
+
+def _recv_message(s):
+    frames = []
+    while True:
+        flags, body = _recv_frame(s)
+        if flags & 0x04:
+            continue  # a command (PING), not part of a message
+        frames.append(body)
+        if not flags & 0x01:
+            return frames
+
+
+def _ask_kernel_info(host, shell_port, iopub_port, key):
+    import hashlib
+    import hmac
+    import uuid
+    iopub = _zmtp_connect(host, iopub_port, b"SUB")
+    shell = _zmtp_connect(host, shell_port, b"DEALER")
+    try:
+        _send_message(iopub, [b"\x01"])  # subscribe to every topic (ZMTP 3.0)
+        header = json.dumps({"msg_id": uuid.uuid4().hex, "session": uuid.uuid4().hex, "username": "appcds",
+                             "date": "2020-01-01T00:00:00.000000Z", "msg_type": "kernel_info_request",
+                             "version": "5.3"}).encode()
+        parts = [header, b"{}", b"{}", b"{}"]
+        signature = hmac.new(key, b"".join(parts), hashlib.sha256).hexdigest().encode()
+        _send_message(shell, [b"<IDS|MSG>", signature, *parts])
+        reply = _recv_message(shell)
+        if b"kernel_info_reply" not in reply[reply.index(b"<IDS|MSG>") + 2]:
+            raise ValueError("no kernel_info_reply")
+        _recv_message(iopub)  # the welcome, or the request's status
+    finally:
+        shell.close()
+        iopub.close()

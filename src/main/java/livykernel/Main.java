@@ -14,6 +14,7 @@ import livykernel.kernel.Cell;
 import livykernel.kernel.CellExecutor;
 import livykernel.kernel.CellOutput;
 import livykernel.kernel.CellResult;
+import livykernel.kernel.DeferredCells;
 import livykernel.kernel.JupyterKernel;
 import livykernel.livy.PollingPolicy;
 import livykernel.local.LocalLivyMain;
@@ -96,7 +97,33 @@ public final class Main {
             System.exit(e.portTaken() ? PORT_TAKEN_EXIT : 2);
             return;
         }
-        KernelConfig config = ConfigLoader.fromEnvironment();
+        // Serving before wiring: kernel_info is answered while the rest is built, and every
+        // other request waits for it (DeferredCells).
+        DeferredCells cells = new DeferredCells();
+        JupyterKernel kernel = new JupyterKernel(server, cells, cells);
+        kernel.start(cells.ready());
+        KernelConfig config;
+        SessionManager sessions;
+        try {
+            config = ConfigLoader.fromEnvironment();
+            sessions = wire(config, connectionFile, kernel, cells);
+        } catch (RuntimeException | Error e) {
+            // A bug, not a user's mistake (configuration problems are reported in cells): each cell says so.
+            org.slf4j.LoggerFactory.getLogger(Main.class).error("livy-kernel could not set itself up", e);
+            cells.wiringFailed(e);
+            exitWhenParentDies();
+            kernel.run();
+            return;
+        }
+        exitWhenParentDies();
+        if (config.prestartsSession()) {
+            sessions.prestart();
+        }
+        kernel.run();
+    }
+
+    /** Builds the cells' side (Livy, sessions, progress, magics) and hands it to {@code cells}. */
+    private static SessionManager wire(KernelConfig config, Path connectionFile, JupyterKernel kernel, DeferredCells cells) {
         LivyEndpoint endpoint = new LivyEndpoint(config, LivyEndpoint.spareHandoffFor(connectionFile));
         // Every poll of Livy (statements, session start, hidden helpers) and the session heartbeat.
         ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(daemon("livy-poller"));
@@ -122,30 +149,29 @@ public final class Main {
         // The local Python (%%local, -o) is started by its first use only; every exit ends it.
         Runtime.getRuntime().addShutdownHook(new Thread(magicContext.local()::shutdown, "local-python-close"));
         MagicRegistry magics = MagicRegistry.standard(magicContext);
-        JupyterKernel kernel = new JupyterKernel(server, restartAware(new CellRouter(executor, magics), endpoint),
-                new SessionCompleter(magics, sessions, runner, Duration.ofMillis(1500)));
+        // Comm targets before the cells' side is handed over: the kernel holds comm_open until then.
         progress.attach(kernel.comms());
-        exitWhenParentDies();
-        // Sockets first, so kernel_info is answered at once; the session is created off this thread.
-        kernel.start();
-        if (config.prestartsSession()) {
-            sessions.prestart();
-        }
-        kernel.run();
+        cells.wire(restartAware(new CellRouter(executor, magics), endpoint),
+                new SessionCompleter(magics, sessions, runner, Duration.ofMillis(1500)));
+        return sessions;
     }
 
     /**
      * Loads, on a second thread, what the first reply needs and binding the sockets does not
-     * (SLF4J, Jackson, the HMAC's crypto providers, the SecureRandom behind message ids), so on a machine
+     * (Jackson's parser and generator, the HMAC's digest, SLF4J, the SecureRandom behind message ids), so on a machine
      * with a spare core it is ready when the client's kernel_info arrives. Failures here are
      * ignored: the same code runs again where it is used and reports there.
      */
     private static void warmUp() {
         Thread t = new Thread(() -> {
             try {
+                // First what binding needs: JeroMQ seeds each ROUTER socket from a SecureRandom,
+                // whose providers and seeding took ~25 ms on the main thread before the listener.
+                new java.security.SecureRandom().nextInt();
+                java.security.MessageDigest.getInstance("SHA-256");
+                // What the first message needs of Jackson: the wire codec's parser and generator, no mapper.
+                livykernel.wire.WireCodec.warmUp();
                 org.slf4j.LoggerFactory.getILoggerFactory();
-                livykernel.wire.Json.MAPPER.createObjectNode().put("warm", true).toString();
-                javax.crypto.Mac.getInstance("HmacSHA256");
                 java.util.UUID.randomUUID();
             } catch (Exception | LinkageError e) {
                 // see above

@@ -105,7 +105,7 @@ final class History {
             default:
                 found = List.of();
         }
-        ArrayNode list = Json.MAPPER.createArrayNode();
+        ArrayNode list = Json.mapper().createArrayNode();
         for (Entry e : found) {
             ArrayNode row = list.addArray();
             row.add(SESSION);

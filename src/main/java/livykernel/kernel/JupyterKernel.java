@@ -15,7 +15,10 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -102,10 +105,24 @@ public final class JupyterKernel implements AutoCloseable {
 
     /** Starts serving (non-blocking) and publishes {@code status: starting}. */
     public void start() {
+        start(CompletableFuture.completedFuture(null));
+    }
+
+    /**
+     * Starts serving before the cells' side is ready ({@link DeferredCells}): kernel_info is
+     * answered at once, while every other shell request waits for {@code ready}, in order, so a
+     * comm_open is not refused for a comm target registered while wiring.
+     */
+    public void start(CompletionStage<?> ready) {
         if (!started.compareAndSet(false, true)) {
             return;
         }
-        queue.start(shellDispatcher::dispatch);
+        CompletableFuture<?> gate = ready.toCompletableFuture();
+        queue.start(r -> {
+            if (MsgType.KERNEL_INFO_REQUEST.equals(r.msgType()) || awaitReady(gate)) {
+                shellDispatcher.dispatch(r);
+            }
+        });
         server.start(new KernelServer.RequestHandler() {
             @Override
             public void received(Channel channel, Message request) {
@@ -197,6 +214,22 @@ public final class JupyterKernel implements AutoCloseable {
             executor.shutdown(restart);
         } catch (RuntimeException e) {
             LOG.warn("executor shutdown failed", e);
+        }
+    }
+
+    /** False only when the kernel is closing meanwhile; a failed wiring is for the executor to report. */
+    private boolean awaitReady(CompletableFuture<?> gate) {
+        while (true) {
+            try {
+                gate.get();
+                return true;
+            } catch (InterruptedException e) {
+                if (closed.get()) {
+                    return false;
+                }
+            } catch (ExecutionException e) {
+                return true;
+            }
         }
     }
 

@@ -68,7 +68,7 @@ final class ChildKernel {
                 .put("stdin_port", ports[2]).put("control_port", ports[3]).put("hb_port", ports[4])
                 .put("signature_scheme", info.signatureScheme()).put("key", key).put("kernel_name", info.kernelName());
         Path connFile = dir.resolve("connection.json");
-        Files.writeString(connFile, Json.MAPPER.writeValueAsString(conn));
+        Files.writeString(connFile, Json.mapper().writeValueAsString(conn));
         ProcessBuilder pb = new ProcessBuilder(python, "-c", startupCode(), connFile.toString())
                 .redirectErrorStream(true)
                 .redirectOutput(dir.resolve("output.log").toFile());

@@ -105,6 +105,6 @@ final class IopubRelay {
         if (node == null || !node.isObject()) {
             return Map.of();
         }
-        return new LinkedHashMap<>(Json.MAPPER.convertValue(node, Map.class));
+        return new LinkedHashMap<>(Json.mapper().convertValue(node, Map.class));
     }
 }

@@ -395,7 +395,7 @@ public final class SparkMonitorFeed {
             e.put("status", "RUNNING");
             e.put("name", j.name());
             e.put("submissionTime", j.submissionTime() > 0 ? j.submissionTime() : now);
-            e.set("stageIds", Json.MAPPER.valueToTree(j.stageIds()));
+            e.set("stageIds", Json.mapper().valueToTree(j.stageIds()));
             ObjectNode infos = e.putObject("stageInfos");
             for (int id : j.stageIds()) {
                 SparkStage s = stage(j, id);

@@ -95,7 +95,7 @@ final class WidgetStates {
     }
 
     static ArrayNode refs(List<String> refs) {
-        ArrayNode a = Json.MAPPER.createArrayNode();
+        ArrayNode a = Json.mapper().createArrayNode();
         refs.forEach(a::add);
         return a;
     }

@@ -31,7 +31,7 @@ public final class ZmqKernelServer implements KernelServer {
     /** Binds all sockets now (bind errors surface here); serving starts with {@link #start}. */
     public ZmqKernelServer(ConnectionInfo info) {
         // Sockets before the signer: a client's connection attempt waits 100 ms or more for the
-        // next retry when it finds no listener, and the Mac's crypto providers take tens of ms.
+        // next retry when it finds no listener.
         this.transport = new KernelTransport(info);
         try {
             this.codec = new WireCodec(HmacSigner.of(info));

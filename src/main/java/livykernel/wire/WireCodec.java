@@ -1,6 +1,5 @@
 package livykernel.wire;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import java.io.IOException;
@@ -24,12 +23,21 @@ public final class WireCodec {
         this.signer = signer;
     }
 
+    /** Loads the classes of a message's round trip (Main's warm-up thread), signing aside. */
+    public static void warmUp() {
+        try {
+            JsonTree.readObject(JsonTree.write(Json.object().put("warm", 1).put("up", "x")));
+        } catch (IOException e) {
+            // only warming: the real use reports
+        }
+    }
+
     public List<byte[]> encode(Message message) {
         try {
-            byte[] header = Json.MAPPER.writeValueAsBytes(message.header().json());
-            byte[] parent = Json.MAPPER.writeValueAsBytes(message.parentHeader());
-            byte[] metadata = Json.MAPPER.writeValueAsBytes(message.metadata());
-            byte[] content = Json.MAPPER.writeValueAsBytes(message.content());
+            byte[] header = JsonTree.write(message.header().json());
+            byte[] parent = JsonTree.write(message.parentHeader());
+            byte[] metadata = JsonTree.write(message.metadata());
+            byte[] content = JsonTree.write(message.content());
             List<byte[]> frames = new ArrayList<>(message.identities().size() + 6 + message.buffers().size());
             frames.addAll(message.identities());
             frames.add(DELIMITER);
@@ -40,7 +48,7 @@ public final class WireCodec {
             frames.add(content);
             frames.addAll(message.buffers());
             return frames;
-        } catch (JsonProcessingException e) {
+        } catch (IOException e) {
             throw new IllegalArgumentException("message not serializable", e);
         }
     }
@@ -81,8 +89,8 @@ public final class WireCodec {
 
     private static JsonNode readObject(byte[] bytes, String what) throws InvalidMessageException {
         try {
-            JsonNode node = Json.MAPPER.readTree(bytes);
-            if (node == null || !node.isObject()) {
+            JsonNode node = JsonTree.readObject(bytes);
+            if (node == null) {
                 throw new InvalidMessageException(what + " is not a JSON object", false);
             }
             return node;

@@ -19,7 +19,7 @@ class IopubRelayTest {
         ObjectNode parent = Json.object();
         parent.put("msg_id", parentId);
         return new Message(List.of(), Header.create(type, "s", "u"), parent, null,
-                Json.MAPPER.readTree(contentJson), null);
+                Json.mapper().readTree(contentJson), null);
     }
 
     @Test

@@ -2,7 +2,12 @@ package livykernel.wire;
 
 import org.junit.jupiter.api.Test;
 
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import java.nio.charset.StandardCharsets;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -63,6 +68,33 @@ class HmacSignerTest {
         assertFalse(signer.enabled());
         assertArrayEquals(new byte[0], signer.sign(HEADER, EMPTY, EMPTY, IDLE));
         assertTrue(signer.verify(new byte[0], HEADER, EMPTY, EMPTY, IDLE));
+    }
+
+    @Test
+    void agreesWithTheJcesMacForEverySchemeAndKeyLength() throws Exception {
+        Random random = new Random(42);
+        Map<String, String> schemes = Map.of("hmac-sha256", "HmacSHA256", "hmac-sha1", "HmacSHA1",
+                "hmac-sha384", "HmacSHA384", "hmac-sha512", "HmacSHA512", "hmac-md5", "HmacMD5");
+        // Keys shorter than, equal to and longer than both block sizes (64 and 128 bytes), the last hashed first.
+        for (int keyLength : new int[] {1, 36, 63, 64, 65, 127, 128, 129, 300}) {
+            for (Map.Entry<String, String> scheme : schemes.entrySet()) {
+                byte[] key = new byte[keyLength];
+                random.nextBytes(key);
+                byte[][] parts = new byte[4][];
+                for (int i = 0; i < parts.length; i++) {
+                    parts[i] = new byte[random.nextInt(200)];
+                    random.nextBytes(parts[i]);
+                }
+                Mac mac = Mac.getInstance(scheme.getValue());
+                mac.init(new SecretKeySpec(key, scheme.getValue()));
+                for (byte[] part : parts) {
+                    mac.update(part);
+                }
+                String expected = HexFormat.of().formatHex(mac.doFinal());
+                byte[] signed = new HmacSigner(scheme.getKey(), key).sign(parts[0], parts[1], parts[2], parts[3]);
+                assertEquals(expected, new String(signed, StandardCharsets.US_ASCII), scheme.getKey() + ", key of " + keyLength);
+            }
+        }
     }
 
     @Test

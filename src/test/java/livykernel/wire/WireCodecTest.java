@@ -66,7 +66,7 @@ class WireCodecTest {
         List<byte[]> frames = frames(signer, "{\"msg_id\":\"a\",\"msg_type\":\"kernel_info_request\",\"x-extra\":[1]}",
                 "{}", "{}", "{}");
         Message m = codec.decode(frames);
-        JsonNode raw = Json.MAPPER.readTree(frames.get(3));
+        JsonNode raw = Json.mapper().readTree(frames.get(3));
         assertEquals(raw, m.header().json());
     }
 

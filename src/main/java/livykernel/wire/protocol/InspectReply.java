@@ -22,7 +22,7 @@ public record InspectReply(boolean found, Map<String, Object> data) implements M
         ObjectNode c = Json.object();
         c.put("status", "ok");
         c.put("found", found);
-        c.set("data", Json.MAPPER.valueToTree(data));
+        c.set("data", Json.mapper().valueToTree(data));
         c.putObject("metadata");
         return c;
     }

@@ -11,8 +11,8 @@ public record MimeBundle(Map<String, Object> data, Map<String, Object> metadata)
     /** A new object with {@code data} and {@code metadata} (empty objects when null), then {@code transient.display_id} if given. */
     ObjectNode toJson(String displayId) {
         ObjectNode c = Json.object();
-        c.set("data", data == null ? Json.object() : Json.MAPPER.valueToTree(data));
-        c.set("metadata", metadata == null ? Json.object() : Json.MAPPER.valueToTree(metadata));
+        c.set("data", data == null ? Json.object() : Json.mapper().valueToTree(data));
+        c.set("metadata", metadata == null ? Json.object() : Json.mapper().valueToTree(metadata));
         if (displayId != null && !displayId.isEmpty()) {
             c.putObject("transient").put("display_id", displayId);
         }

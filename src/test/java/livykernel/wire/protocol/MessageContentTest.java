@@ -18,7 +18,7 @@ class MessageContentTest {
 
     private static void assertJson(String expected, String msgType, MessageContent content) {
         try {
-            assertEquals(expected, Json.MAPPER.writeValueAsString(content.toJson()));
+            assertEquals(expected, Json.mapper().writeValueAsString(content.toJson()));
         } catch (JsonProcessingException e) {
             throw new AssertionError(e);
         }
@@ -65,7 +65,7 @@ class MessageContentTest {
                 "inspect_reply", new InspectReply(true, Map.of("text/plain", "doc")));
         assertJson("{\"status\":\"ok\",\"found\":false,\"data\":{},\"metadata\":{}}",
                 "inspect_reply", new InspectReply(false, null));
-        var history = Json.MAPPER.createArrayNode();
+        var history = Json.mapper().createArrayNode();
         history.addArray().add(0).add(1).add("x = 1");
         assertJson("{\"status\":\"ok\",\"history\":[[0,1,\"x = 1\"]]}", "history_reply", new HistoryReply(history));
         Map<String, String> comms = new LinkedHashMap<>();
