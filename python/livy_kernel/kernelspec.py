@@ -151,12 +151,8 @@ def make_appcds(argv, jsa):
             deadline = time.time() + 30
             # Shell first, then iopub: the kernel binds them one after the other.
             for port in ports[:2]:
-                while time.time() < deadline and p.poll() is None:
-                    try:
-                        socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                        break
-                    except OSError:
-                        time.sleep(0.01)
+                while time.time() < deadline and p.poll() is None and not accepts("127.0.0.1", port):
+                    time.sleep(0.01)
             try:
                 _ask_kernel_info("127.0.0.1", ports[0], ports[1], key)
             except (OSError, ValueError) as e:
@@ -168,6 +164,15 @@ def make_appcds(argv, jsa):
         except (OSError, subprocess.TimeoutExpired) as e:
             print("livy-kernel: no AppCDS archive (%s); the kernel starts without it" % e, file=sys.stderr)
     return jsa.exists()
+
+
+def accepts(host, port):
+    """True when something listens on host:port (a TCP connection, closed at once)."""
+    try:
+        socket.create_connection((host, port), timeout=0.5).close()
+        return True
+    except OSError:
+        return False
 
 
 # A ZMTP 3.0 client of the standard library (the wheel depends on nothing), just enough for the

@@ -6,10 +6,11 @@ provisioner every start pays 0.1-0.2 s on top of the JVM's own start (bench/note
 The kernelspec names this provisioner only where jupyter_client can load it: see
 `kernelspec.provisioner_available`. jupyter_client hides a kernelspec whose provisioner is missing."""
 import asyncio
-import socket
 import time
 
 from jupyter_client.provisioning import LocalProvisioner
+
+from livy_kernel.kernelspec import accepts
 
 # Long enough for a JVM on a loaded machine; a kernel that never listens is left to the client's
 # own startup timeout, which then says what happened.
@@ -37,16 +38,8 @@ async def wait_listening(host, ports, alive, timeout=LISTEN_TIMEOUT_S):
     while pending:
         if not alive() or time.monotonic() > deadline:
             return False
-        if _accepts(host, pending[0]):
+        if accepts(host, pending[0]):
             pending.pop(0)
         else:
             await asyncio.sleep(0.002)
     return True
-
-
-def _accepts(host, port):
-    try:
-        socket.create_connection((host, port), timeout=0.5).close()
-        return True
-    except OSError:
-        return False

@@ -102,23 +102,18 @@ public final class Main {
         DeferredCells cells = new DeferredCells();
         JupyterKernel kernel = new JupyterKernel(server, cells, cells);
         kernel.start(cells.ready());
-        KernelConfig config;
-        SessionManager sessions;
         try {
-            config = ConfigLoader.fromEnvironment();
-            sessions = wire(config, connectionFile, kernel, cells);
+            KernelConfig config = ConfigLoader.fromEnvironment();
+            SessionManager sessions = wire(config, connectionFile, kernel, cells);
+            if (config.prestartsSession()) {
+                sessions.prestart();
+            }
         } catch (RuntimeException | Error e) {
             // A bug, not a user's mistake (configuration problems are reported in cells): each cell says so.
             org.slf4j.LoggerFactory.getLogger(Main.class).error("livy-kernel could not set itself up", e);
             cells.wiringFailed(e);
-            exitWhenParentDies();
-            kernel.run();
-            return;
         }
         exitWhenParentDies();
-        if (config.prestartsSession()) {
-            sessions.prestart();
-        }
         kernel.run();
     }
 
