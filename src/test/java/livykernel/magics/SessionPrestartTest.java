@@ -46,6 +46,8 @@ class SessionPrestartTest {
     private final Map<Integer, String> states = new ConcurrentHashMap<>();
     /** The body of every POST /sessions, in order. */
     private final List<String> bodies = new CopyOnWriteArrayList<>();
+    /** The body each session was created with, by id. */
+    private final Map<Integer, String> bodyOf = new ConcurrentHashMap<>();
     /** Sessions are idle as soon as Livy is asked about them, unless a test wants them starting. */
     private volatile String stateAfterCreate = "idle";
     private volatile boolean postFails;
@@ -78,11 +80,13 @@ class SessionPrestartTest {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            bodies.add(r.getBody().readUtf8());
+            String body = r.getBody().readUtf8();
+            bodies.add(body);
             if (postFails) {
                 return json(500, "{\"msg\":\"Livy is out of resources\"}");
             }
             int id = nextId.getAndIncrement();
+            bodyOf.put(id, body);
             states.put(id, stateAfterCreate);
             return json(201, "{\"id\":" + id + ",\"state\":\"starting\"}");
         }
@@ -113,6 +117,12 @@ class SessionPrestartTest {
     void stop() throws IOException {
         postGate.countDown();
         livy.close();
+    }
+
+    private int idWithConf(String sparkX) {
+        return bodyOf.entrySet().stream().filter(e -> e.getValue().contains("\"spark.x\":\"" + sparkX + "\""))
+                .mapToInt(Map.Entry::getKey).findFirst()
+                .orElseThrow(() -> new AssertionError("no session created with spark.x=" + sparkX + ": " + bodyOf));
     }
 
     private long count(String request) {
@@ -245,10 +255,14 @@ class SessionPrestartTest {
         CellResult r = cell("%%configure\n{\"conf\": {\"spark.x\": \"2\"}}", new Fixtures.Recorder());
         assertTrue(r.ok(), r.toString());
         postGate.countDown();
-        await("the first session is deleted and a second created", () ->
-                livy.requests.contains("DELETE /sessions/1") && bodies.size() == 2);
-        assertTrue(bodies.stream().anyMatch(b -> b.contains("\"spark.x\":\"2\"")), bodies.toString());
-        await("the kernel holds the new session", () -> sessions.current() != null && sessions.current().id() == 2);
+        // Both POSTs are in flight at once, so which one Livy numbers 1 is a race: find them by body.
+        await("both sessions are created", () -> bodyOf.size() == 2);
+        int old = idWithConf("1");
+        int replacement = idWithConf("2");
+        await("the pre-start's session is deleted", () -> livy.requests.contains("DELETE /sessions/" + old));
+        await("the kernel holds the new session",
+                () -> sessions.current() != null && sessions.current().id() == replacement);
+        assertEquals(1, livy.requests.stream().filter(q -> q.startsWith("DELETE ")).count(), livy.requests.toString());
     }
 
     @Test
