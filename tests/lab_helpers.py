@@ -78,10 +78,14 @@ def run_cell_in_page(page, cell, attempts=3):
     """Runs `cell` (its editor clicked, Shift+Enter) and returns once the front end shows it queued
     or run ("[*]" or "[n]"). Under load a notebook just opened sometimes drops the run (the selection
     moves on, the prompt stays "[ ]", nothing reaches the kernel: seen in CI with JupyterLab and
-    Notebook 7 alike), so it is run again; nothing of it ran, so nothing runs twice."""
+    Notebook 7 alike), so it is run again; nothing of it ran, so nothing runs twice. When the front
+    end dropped it because it believed there was no kernel yet, it asks with its "Select Kernel"
+    dialog (seen once in CI, the kernel started and idle meanwhile): the kernel it preselects is
+    accepted, as a user would, before the next try."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
     prompt = cell.locator(".jp-InputArea-prompt").filter(has_text=STARTED)
     for _ in range(attempts):
+        accept_kernel_dialog(page)
         cell.locator(".jp-InputArea-editor").click()
         page.keyboard.press("Shift+Enter")
         try:
@@ -90,6 +94,16 @@ def run_cell_in_page(page, cell, attempts=3):
         except PlaywrightTimeout:
             continue
     raise AssertionError("the front end never ran the cell (%d tries)" % attempts)
+
+
+def accept_kernel_dialog(page):
+    """If JupyterLab's "Select Kernel" dialog is up, accepts the kernel it preselects and waits until
+    the notebook's kernel is idle."""
+    dialog = page.locator(".jp-Dialog").filter(has_text="Select Kernel")
+    if dialog.count() and dialog.first.is_visible():
+        dialog.first.locator("button.jp-mod-accept").click()
+        dialog.first.wait_for(state="detached", timeout=30_000)
+        wait_for_idle_kernel(page)
 
 
 def run_first_cell(page, base, token, name):
