@@ -397,7 +397,7 @@ def main():
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--jar", required=True)
     ap.add_argument("--python", required=True, help="Python with pyspark for the local endpoint")
-    ap.add_argument("--only", choices=["polling", "restart", "ready"], help="run only this part (polling: prints its table, leaves results.md; restart, ready: merged into an existing raw.json)")
+    ap.add_argument("--only", choices=["polling", "restart", "ready", "many"], help="run only this part (polling: prints its table, leaves results.md; restart, ready, many: merged into an existing raw.json)")
     a = ap.parse_args()
 
     q = a.quick
@@ -410,6 +410,12 @@ def main():
     raw: dict = {"quick": q, "when": time.strftime("%Y-%m-%d %H:%M:%S"),
                  "machine": {"cpus": os.cpu_count(), "mem_gib": round(psutil.virtual_memory().total / 2**30, 1)}}
     t_start = time.perf_counter()
+    if a.only == "many":
+        part = run_many_kernels(a.jar, a.python, q)
+        merge_part("many_kernels", part, "raw-many_kernels.json")
+        log("many kernels part: " + json.dumps({k: v.get("first_cell_all_s") for k, v in
+                                                 part.get("json", {}).get("results", {}).items()}))
+        return
 
     log("starting the standalone local endpoint")
     ep = Endpoint(Path(a.jar), a.python)

@@ -241,11 +241,15 @@ def test_send_to_spark_a_dataframe_and_a_string(kernel):
 
 def test_send_to_spark_big_frame_is_chunked_and_capped(kernel):
     _, kc = kernel
-    run_cell(kc, "%%local\nbig_local = pd.DataFrame({'i': range(25000)})")
+    # About 9 MB of JSON lines: three chunks of the kernel's 4 MB, each row whole on the other side.
+    run_cell(kc, "%%local\nbig_local = pd.DataFrame({'i': range(25000), 's': ['%05d' % i + 'x' * 350 for i in range(25000)]})")
     reply, outputs = run_cell(kc, "%%send_to_spark -i big_local -t df -m -1")
     assert reply["status"] == "ok", outputs
-    reply, outputs = run_cell(kc, "print(big_local.count(), big_local.agg({'i': 'max'}).first()[0])")
-    assert "25000 24999" in stdout_of(outputs)
+    reply, outputs = run_cell(kc, "from pyspark.sql import functions as F\n"
+                                  "print(big_local.count(), big_local.agg({'i': 'max'}).first()[0],"
+                                  " big_local.filter(F.substring('s', 1, 5).cast('int') != F.col('i')).count(),"
+                                  " big_local.filter(F.length('s') != 355).count())")
+    assert "25000 24999 0 0" in stdout_of(outputs)
     reply, outputs = run_cell(kc, "%%send_to_spark -i big_local -t df -n capped_remote")
     assert "It has 25000 rows: -m 2500 cut them" in stdout_of(outputs)
 

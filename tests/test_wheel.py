@@ -71,7 +71,15 @@ def test_wheel_kernelspec_runs_the_quickstart(venv, jupyter_path):
     aws_lib = {p.name for p in (Path(jar).parent / "aws-lib").iterdir()}
     assert {"livy-kernel-aws.jar", "s3-2.57.8.jar", "emr-2.57.8.jar"} <= aws_lib, aws_lib
     assert any(a.startswith("-XX:SharedArchiveFile=") for a in spec["argv"]), "no AppCDS archive was made"
-    assert "kernel_info" not in done.stderr, "the AppCDS training run failed: " + done.stderr
+    assert "kernel_info" not in done.stderr and "training cell" not in done.stderr, \
+        "the AppCDS training run failed: " + done.stderr
+    # The training ran a cell on a Livy: the HTTP client and the statement's classes are in the archive.
+    jsa = next(a for a in spec["argv"] if a.startswith("-XX:SharedArchiveFile="))
+    listed = subprocess.run([spec["argv"][1], jsa, "-XX:+PrintSharedArchiveAndExit", "-cp", jar],
+                            capture_output=True, text=True, timeout=120).stdout
+    archived = {line.split()[1] for line in listed.splitlines() if line.strip()[:1].isdigit() and len(line.split()) > 1}
+    assert {"okhttp3.OkHttpClient", "livykernel.livy.Statement", "livykernel.execution.StatementRunner"} <= archived, \
+        sorted(a for a in archived if a.startswith("livykernel"))[:50]
     # No Jupyter in that venv, and a prefix other than its own: the stock provisioner.
     assert "kernel_provisioner" not in spec["metadata"], spec["metadata"]
     assert {"logo-32x32.png", "logo-64x64.png", "logo-svg.svg"} <= {p.name for p in spec_dir.iterdir()}

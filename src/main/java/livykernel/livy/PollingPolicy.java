@@ -40,11 +40,14 @@ public record PollingPolicy(Duration first, Duration floor, double fraction, Dur
             Duration.ofMillis(5));
 
     /**
-     * A session starting: it takes seconds, so a cheap GET every 50 ms ramping to 250 ms sees
-     * "idle" within a quarter second without hammering a shared Livy.
+     * A session starting: a GET every 50 ms ramping to 250 ms sees a local session (3–9 s) idle
+     * within a quarter second; after 5 s the wait is 5 % of the time spent, up to 2 s, so a
+     * session that takes a minute on YARN costs about 70 requests, not 240, and is seen at most
+     * 5 % late. With 8 notebooks starting at once the 250 ms polls alone cost the kernels and the
+     * endpoint seconds of CPU that the sessions' own start needed (bench/notes.md).
      */
     public static final PollingPolicy SESSION_START = new PollingPolicy(Duration.ofMillis(50), Duration.ofMillis(250), 0,
-            Duration.ofMillis(250));
+            Duration.ofMillis(2000), Duration.ofSeconds(5), Duration.ofMillis(250), 0.05);
 
     /**
      * A hidden helper statement (completion, inspection) the user waits for within a small budget:

@@ -23,6 +23,13 @@ import java.util.Optional;
  */
 final class SendToSparkMagic implements Magic {
 
+    /**
+     * About this much JSON text goes in one hidden statement (a third more as base64): few round
+     * trips for a big frame, since each costs a statement's submit, run and poll, yet far below
+     * Livy's 50 MB RPC frame ({@code livy.rsc.rpc.max.size}), and the kernel holds one chunk at a time.
+     */
+    static final int PUSH_CHUNK_CHARS = 4_000_000;
+
     private final MagicContext ctx;
 
     SendToSparkMagic(MagicContext ctx) {
@@ -130,11 +137,13 @@ final class SendToSparkMagic implements Magic {
         // Read a chunk at a time: the kernel never holds more than one chunk of a big frame.
         try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             boolean first = true;
-            List<String> part = new ArrayList<>(LocalTransfer.CHUNK_ROWS);
+            List<String> part = new ArrayList<>();
+            long partChars = 0;
             for (String line = reader.readLine(); line != null || first || !part.isEmpty(); line = reader.readLine()) {
                 if (line != null) {
                     part.add(line);
-                    if (part.size() < LocalTransfer.CHUNK_ROWS) {
+                    partChars += line.length() + 1;
+                    if (partChars < PUSH_CHUNK_CHARS) {
                         continue;
                     }
                 }
@@ -147,6 +156,7 @@ final class SendToSparkMagic implements Magic {
                 }
                 first = false;
                 part.clear();
+                partChars = 0;
                 if (line == null) {
                     break;
                 }

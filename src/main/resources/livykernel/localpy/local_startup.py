@@ -88,25 +88,25 @@ class _Transfer:
                 col = pd.to_datetime(out[f["name"]], errors="coerce")
                 fmt = "%Y-%m-%dT%H:%M:%S.%f" if f["type"] == "timestamp" else "%Y-%m-%d"
                 out[f["name"]] = col.dt.strftime(fmt).astype(object).where(col.notna(), None)
+        # Column by column, not value by value: a missing value of any kind (None, NaN, NA, NaT) is
+        # null, and tolist() gives Python scalars, so 100,000 rows take a fraction of a second.
+        names = [f["name"] for f in fields]
+        columns = [out[n].astype(object).where(out[n].notna(), None).tolist() for n in names]
+        dumps = json.JSONEncoder(default=self._plain).encode
         with open(path, "w", encoding="utf-8") as f:
-            for record in out.to_dict(orient="records"):
-                f.write(json.dumps({k: self._plain(v) for k, v in record.items()}, default=str) + "\n")
+            for row in zip(*columns):
+                f.write(dumps(dict(zip(names, row))) + "\n")
         return self._answer({"rows": len(out), "total": len(value), "fields": fields})
 
     @staticmethod
     def _plain(v):
-        import math
-        try:
-            import pandas as pd
-            if v is pd.NA or v is pd.NaT:
-                return None
-        except ImportError:
-            pass
-        if isinstance(v, float) and math.isnan(v):
-            return None
+        """What json cannot write itself: a numpy scalar as its Python value, anything else as text."""
         if hasattr(v, "item") and not isinstance(v, (str, bytes)):
-            return v.item()
-        return v
+            try:
+                return v.item()
+            except (TypeError, ValueError):
+                pass
+        return str(v)
 
     @staticmethod
     def _spark_type(col):

@@ -65,7 +65,31 @@ class PollingPolicyTest {
         }
     }
 
+    @Test
+    void aStartingSessionIsSeenWithinAQuarterSecondAtFirstThenAtMostFivePercentLate() {
+        PollingPolicy start = PollingPolicy.SESSION_START;
+        for (long took = 0; took <= 5000; took += 13) {
+            assertTrue(firstPollAfter(start, took) - took <= 250, "start of " + took + " ms");
+        }
+        for (long took = 5000; took <= 600_000; took += 97) {
+            long late = firstPollAfter(start, took) - took;
+            assertTrue(late <= Math.max(250, took * 0.05) + 1, "start of " + took + " ms seen " + late + " ms late");
+        }
+        // The flat 250 ms schedule before: 100 requests for 25 s, 240 for a minute.
+        assertTrue(polls(start, 25_000) <= 60, "25 s: " + polls(start, 25_000));
+        assertTrue(polls(start, 60_000) <= 80, "60 s: " + polls(start, 60_000));
+        assertEquals(2000, start.nextDelayMillis(300_000), "one GET per 2 s for a start that takes minutes");
+    }
+
     private long firstPollAfter(long duration) {
+        return firstPollAfter(policy, duration);
+    }
+
+    private long polls(long duration) {
+        return polls(policy, duration);
+    }
+
+    private static long firstPollAfter(PollingPolicy policy, long duration) {
         long t = policy.nextDelayMillis(0);
         while (t < duration) {
             t += policy.nextDelayMillis(t);
@@ -73,7 +97,7 @@ class PollingPolicyTest {
         return t;
     }
 
-    private long polls(long duration) {
+    private static long polls(PollingPolicy policy, long duration) {
         long t = policy.nextDelayMillis(0);
         long n = 1;
         while (t < duration) {
