@@ -210,6 +210,26 @@ def test_sql_rows_come_down_to_local_pandas_and_go_back_to_spark(kernel):
     assert stdout_of(outputs) == "[11999, 11998, 11997, 11996]\n", outputs
 
 
+def test_a_frame_bigger_than_one_statement_chunk_reaches_spark_whole(kernel):
+    # About 6 MB of rows: two of the kernel's 4 MB statements on Livy, and Spark's JSON reader
+    # with the local frame's schema (a timestamp keeps its wall clock, a date stays a date).
+    _, kc = kernel
+    reply, outputs = run_cell(kc, "%%local\nimport pandas as pd\n"
+                                  "wide = pd.DataFrame({'i': range(15000), 's': ['%05d' % i + 'y' * 400 for i in range(15000)],"
+                                  " 'ts': pd.Timestamp('2026-12-04 10:11:12.345678'), 'day': pd.Timestamp('2026-12-04').date()})")
+    assert reply["status"] == "ok", outputs
+    reply, outputs = run_cell(kc, "%%send_to_spark -i wide -t df -n wide_back -m -1")
+    assert reply["status"] == "ok", outputs
+    assert "Sent 15000 rows" in stdout_of(outputs), outputs
+    reply, outputs = run_cell(kc, "from pyspark.sql import functions as F\n"
+                                  "print(wide_back.count(), wide_back.filter(F.length('s') != 405).count(),"
+                                  " wide_back.filter(F.substring('s', 1, 5).cast('int') != F.col('i')).count())\n"
+                                  "print(wide_back.dtypes)\n"
+                                  "r = wide_back.first(); print(r.ts.isoformat(), r.day.isoformat())")
+    assert stdout_of(outputs) == ("15000 0 0\n[('i', 'bigint'), ('s', 'string'), ('ts', 'timestamp'), ('day', 'date')]\n"
+                                  "2026-12-04T10:11:12.345678 2026-12-04\n"), outputs
+
+
 def test_attach_to_a_session_made_by_someone_else_and_leave_it_running():
     base = LIVY.rstrip("/")
     headers = {"X-Requested-By": "colleague"}
