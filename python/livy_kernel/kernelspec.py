@@ -128,7 +128,7 @@ def make_appcds(argv, jsa):
     client asks first (a ZeroMQ handshake, kernel_info on shell, an iopub subscription), then one
     cell on a Livy of the standard library's that answers at once (_TrainingLivy), so the classes
     of that path (HTTP, the Livy models, the session and statement code) come from the archive too:
-    a first cell costs a kernel half the CPU, which counts when many notebooks start together.
+    a first cell costs a kernel a third less CPU, which counts when many notebooks start together.
     The archive is tied to this copy of the jar, so it is made again on every install; if it
     cannot be written the kernel starts without it."""
     if jsa.exists():
@@ -185,7 +185,7 @@ def make_appcds(argv, jsa):
 
 class _TrainingLivy:
     """A Livy for the AppCDS training run: one pyspark session, idle at once, and statements that
-    are available as soon as they are posted, answering what Apache Livy's REST API does."""
+    are available as soon as they are posted, in the shape of Apache Livy's answers."""
 
     def __init__(self):
         import http.server
