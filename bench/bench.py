@@ -127,10 +127,11 @@ class CountingProxy:
 # --------------------------------------------------------------------------- endpoint
 
 class Endpoint:
-    def __init__(self, jar: Path, python: str):
-        self.log = open(WORK / "local-livy.log", "w")
-        self.proc = subprocess.Popen(["java", "-jar", str(jar), "local-livy", "--port", "0", "--python", python],
-                                     stdout=subprocess.PIPE, stderr=self.log, text=True)
+    def __init__(self, jar: Path, python: str, extra_args=(), log_name="local-livy.log"):
+        WORK.mkdir(parents=True, exist_ok=True)
+        self.log = open(WORK / log_name, "w")
+        self.proc = subprocess.Popen(["java", "-jar", str(jar), "local-livy", "--port", "0", "--python", python,
+                                      *extra_args], stdout=subprocess.PIPE, stderr=self.log, text=True)
         line = self.proc.stdout.readline()
         info = json.loads(line)
         self.url, self.username, self.password = info["url"].rstrip("/"), info["username"], info["password"]
@@ -148,6 +149,17 @@ class Endpoint:
                                      data=json.dumps(body).encode() if body is not None else None)
         with urllib.request.urlopen(req, timeout=60) as r:
             return json.loads(r.read() or b"null")
+
+    def warm(self, timeout=600):
+        """One session started and ended over REST before anything is measured, so the kernel kind
+        measured first does not also pay the cold page cache and the endpoint's cold JIT."""
+        sid = self.call("POST", "/sessions", {"kind": "pyspark"})["id"]
+        deadline = time.monotonic() + timeout
+        while self.call("GET", f"/sessions/{sid}")["state"] != "idle":
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"the warm-up session did not start in {timeout} s")
+            time.sleep(0.2)
+        self.call("DELETE", f"/sessions/{sid}")
 
     def delete_all_sessions(self):
         for s in self.call("GET", "/sessions").get("sessions", []):

@@ -17,13 +17,12 @@ sparkmagic is measured when its kernelspec `pysparkkernel` is installed (bench/s
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
-import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -31,50 +30,14 @@ from pathlib import Path
 from jupyter_client.kernelspec import KernelSpecManager
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench import LABEL, OURS, THEIRS, CountingProxy, Kernel, log  # noqa: E402
+from bench import LABEL, OURS, THEIRS, CountingProxy, Endpoint, Kernel, log  # noqa: E402
 
 DURATIONS = [0, 1, 2]
 
 
-class Endpoint:
+def local1_endpoint(jar: str, python: str) -> Endpoint:
     """`local-livy` on a free port with sessions in local[1]: N drivers share 2 cores."""
-
-    def __init__(self, jar: str, python: str):
-        self.proc = subprocess.Popen(["java", "-jar", jar, "local-livy", "--port", "0", "--python", python,
-                                      "--spark-master", "local[1]"],
-                                     stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-        info = json.loads(self.proc.stdout.readline())
-        threading.Thread(target=self.proc.stdout.read, daemon=True).start()
-        self.url, self.username, self.password = info["url"].rstrip("/"), info["username"], info["password"]
-
-    def warm(self):
-        """One session started and ended over REST before anything is measured, so the kernel kind
-        measured first does not also pay the cold page cache and the endpoint's cold JIT."""
-        import base64
-        import urllib.request
-        tok = base64.b64encode(f"{self.username}:{self.password}".encode()).decode()
-        headers = {"Authorization": "Basic " + tok, "Content-Type": "application/json", "X-Requested-By": "bench"}
-
-        def call(method, path, body=None):
-            req = urllib.request.Request(self.url + path, method=method, headers=headers,
-                                         data=json.dumps(body).encode() if body is not None else None)
-            with urllib.request.urlopen(req, timeout=60) as r:
-                return json.loads(r.read() or b"{}")
-
-        sid = call("POST", "/sessions", {"kind": "pyspark"})["id"]
-        deadline = time.monotonic() + 600
-        while call("GET", f"/sessions/{sid}")["state"] != "idle":
-            if time.monotonic() > deadline:
-                raise RuntimeError("the warm-up session did not start in 600 s")
-            time.sleep(0.2)
-        call("DELETE", f"/sessions/{sid}")
-
-    def close(self):
-        self.proc.terminate()
-        try:
-            self.proc.wait(60)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
+    return Endpoint(Path(jar), python, extra_args=("--spark-master", "local[1]"), log_name="many-local-livy.log")
 
 
 def envs(ep: Endpoint, proxies: list[CountingProxy], name: str, scratch: Path) -> list[dict]:
@@ -108,15 +71,15 @@ def first_cells(name: str, kernels: list, pool) -> float:
     return took
 
 
-def first_cells_again(name: str, ep: Endpoint, n: int, scratch: Path) -> float:
-    """Another sample of first_cells with new kernels: the machine's noise spreads one sample by 20 %."""
-    proxies = [CountingProxy(ep.url, f"{name}-again-{i}") for i in range(n)]
+@contextlib.contextmanager
+def fleet(name: str, ep: Endpoint, n: int, scratch: Path, tag: str = ""):
+    """N started kernels of one kind, each behind its own counting proxy; all stopped after."""
+    proxies = [CountingProxy(ep.url, f"{name}{tag}-{i}") for i in range(n)]
     kernels = [Kernel(name, e) for e in envs(ep, proxies, name, scratch)]
     try:
         for k in kernels:
             k.start()
-        with ThreadPoolExecutor(n) as pool:
-            return first_cells(name, kernels, pool)
+        yield proxies, kernels
     finally:
         for k in kernels:
             k.stop()
@@ -124,13 +87,15 @@ def first_cells_again(name: str, ep: Endpoint, n: int, scratch: Path) -> float:
             p.close()
 
 
+def first_cells_again(name: str, ep: Endpoint, n: int, scratch: Path) -> float:
+    """Another sample of first_cells with new kernels: the machine's noise spreads one sample by 20 %."""
+    with fleet(name, ep, n, scratch, "-again") as (_, kernels), ThreadPoolExecutor(n) as pool:
+        return first_cells(name, kernels, pool)
+
+
 def measure(name: str, ep: Endpoint, n: int, rounds: int, scratch: Path) -> dict:
-    proxies = [CountingProxy(ep.url, f"{name}-{i}") for i in range(n)]
-    kernels = [Kernel(name, e) for e in envs(ep, proxies, name, scratch)]
     res: dict = {"kernels": n, "rounds": rounds}
-    try:
-        for k in kernels:
-            k.start()
+    with fleet(name, ep, n, scratch) as (proxies, kernels):
         with ThreadPoolExecutor(n) as pool:
             res["first_cell_all_samples_s"] = [first_cells(name, kernels, pool)]
             for k in kernels:
@@ -169,11 +134,6 @@ def measure(name: str, ep: Endpoint, n: int, rounds: int, scratch: Path) -> dict
         log(f"{LABEL[name]}: {n} kernels, {total} requests in {phase:.1f}s = {res['requests_per_s']:.1f}/s; "
             + ", ".join(f"{d}s cell +{statistics.median(res['overhead_concurrent_s'][str(d)]) * 1000:.0f} ms "
                         f"(alone +{statistics.median(alone[str(d)]) * 1000:.0f} ms)" for d in DURATIONS))
-    finally:
-        for k in kernels:
-            k.stop()
-        for p in proxies:
-            p.close()
     return res
 
 
@@ -192,7 +152,7 @@ def main():
         sys.exit(f"no {OURS} kernelspec on JUPYTER_PATH (run ./install --prefix DIR and set JUPYTER_PATH)")
     out = {"when": time.strftime("%Y-%m-%d %H:%M:%S"), "cpus": os.cpu_count(), "order": names,
            "load_before": os.getloadavg()[0], "results": {}}
-    ep = Endpoint(a.jar, a.python)
+    ep = local1_endpoint(a.jar, a.python)
     try:
         ep.warm()
         with tempfile.TemporaryDirectory() as scratch:
